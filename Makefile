@@ -1,0 +1,80 @@
+# Two entry points for people: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COLL_ROOT := build/ansible_collections/zerto_msp/billing
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build:$(CURDIR)/$(VENV)/lib/python3.11/site-packages
+export ANSIBLE_FORCE_COLOR ?= 0
+
+.PHONY: help bootstrap apt venv collection unit sanity lint changelog-lint build importer \
+        integration test demo demo-clean benchmarks clean
+
+help:
+	@echo "make demo   - build the lab and run the main job against it"
+	@echo "make test   - the whole test suite (unit, sanity, lint, build, import, integration)"
+
+bootstrap: apt venv
+
+apt:
+	@missing=$$(grep -v '^#' requirements/apt.txt | xargs -n1 | while read -r p; do \
+	    dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'ok installed' || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing apt packages: $$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/activate: requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements/dev.txt
+	touch $@
+
+venv: $(BIN)/activate
+
+# ansible-test and galaxy tooling want the collection under ansible_collections/<ns>/<name>.
+collection: venv
+	@mkdir -p $(COLL_ROOT)
+	@rsync -a --delete --exclude .venv --exclude build --exclude .git --exclude tests/output \
+	    --exclude .cache --exclude reports --exclude '__pycache__' ./ $(COLL_ROOT)/
+
+unit: venv
+	$(BIN)/python -m pytest -q tests/unit
+
+sanity: collection
+	cd $(COLL_ROOT) && PATH=$(CURDIR)/$(BIN):$$PATH ansible-test sanity --python 3.11 --requirements
+
+lint: venv
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --profile production
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+build: collection
+	@rm -f build/zerto_msp-billing-*.tar.gz
+	cd $(COLL_ROOT) && $(CURDIR)/$(BIN)/ansible-galaxy collection build --force --output-path $(CURDIR)/build
+
+importer: build
+	PATH=$(CURDIR)/$(BIN):$$PATH GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy-importer.cfg \
+	    $(BIN)/python -m galaxy_importer.main build/zerto_msp-billing-*.tar.gz
+
+integration: bootstrap collection
+	PATH=$(CURDIR)/$(BIN):$$PATH tests/integration/run.sh
+
+test: bootstrap unit changelog-lint sanity lint importer integration
+	@echo "make test: all stages passed"
+
+demo: bootstrap collection
+	PATH=$(CURDIR)/$(BIN):$$PATH tests/lab/demo.sh
+
+demo-clean: venv
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/lab/netns_lab.py down
+
+benchmarks: bootstrap collection
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/benchmarks/probe_filtered_range.py
+
+clean:
+	rm -rf build .pytest_cache
