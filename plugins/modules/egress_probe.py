@@ -192,7 +192,7 @@ proxy:
   description: The proxy used, without credentials.
   returned: when O(proxy) is set
   type: str
-  sample: http://proxy.example.net:3128
+  sample: proxy.example.net:3128
 results:
   description: One entry per probed address (one entry without address for a DNS failure).
   returned: always

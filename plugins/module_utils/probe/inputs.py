@@ -49,9 +49,9 @@ class Proxy(object):
 
     @property
     def display(self):
-        """The proxy as safe to log: never with credentials."""
+        """``host:port``: never the credentials, and not the option's text, which is no_log."""
         host = "[%s]" % self.host if ":" in self.host else self.host
-        return "http://%s:%d" % (host, self.port)
+        return "%s:%d" % (host, self.port)
 
 
 def is_ip(text):

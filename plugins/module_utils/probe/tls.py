@@ -68,7 +68,7 @@ def decode_der(der):
 
 def _certificate_failure(error, hostname):
     code = getattr(error, "verify_code", None)
-    message = getattr(error, "verify_message", None) or str(error)
+    message = (getattr(error, "verify_message", None) or str(error)).rstrip(".")
     if code in (_X509_V_ERR_CERT_HAS_EXPIRED, _X509_V_ERR_CERT_NOT_YET_VALID):
         return StageFailure("tls", ec.CERT_EXPIRED, "The server certificate is not valid now: %s." % message)
     if code in (_X509_V_ERR_HOSTNAME_MISMATCH, _X509_V_ERR_IP_ADDRESS_MISMATCH):
