@@ -39,7 +39,7 @@ class Plan(object):
     owned entries before and after (for --diff). `script` is backend-specific (an nft -f
     transaction, iptables-restore input per family); `desired` is what persist() writes."""
 
-    def __init__(self, before, after, added, removed, script, desired=None, notes=None):
+    def __init__(self, before, after, added, removed, script, desired=None, notes=None, warnings=None):
         self.before = before
         self.after = after
         self.added = list(added)
@@ -47,6 +47,7 @@ class Plan(object):
         self.script = script
         self.desired = desired
         self.notes = list(notes or [])
+        self.warnings = list(warnings or [])
 
     @property
     def changed(self):

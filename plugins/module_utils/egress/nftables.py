@@ -119,13 +119,12 @@ class NftablesBackend(EgressBackend):
         return {"nftables.json": json_text, "nftables.nft": text}
 
     def wants(self, ruleset, spec):
-        wants = []
-        notes = []
+        wants, notes, warnings = [], [], []
         for table in ruleset.tables:
             chains = [c for c in egress_chains(table, spec.hooks) if chain_blocks(table, c)]
             if table.looks_like_xtables():
                 if chains:
-                    notes.append(
+                    warnings.append(
                         "table %s %s belongs to iptables-nft and can drop egress in %s; the nftables "
                         "backend leaves it alone: run the iptables backend for it"
                         % (table.family, table.name, ", ".join(c.name for c in chains))
@@ -136,18 +135,18 @@ class NftablesBackend(EgressBackend):
                 wants.append(
                     TableWant(table.family, table.name, sets, [c.name for c in chains], spec.protocol, spec.port)
                 )
-        if not wants and not notes:
+        if not wants and not warnings:
             notes.append("no nftables base chain on the %s hook can drop this traffic: nothing to open" % "/".join(spec.hooks))
-        return wants, notes
+        return wants, notes, warnings
 
     def plan_allow(self, state, spec):
-        wants, notes = self.wants(state, spec)
-        return self._plan(state, wants, notes)
+        wants, notes, warnings = self.wants(state, spec)
+        return self._plan(state, wants, notes, warnings)
 
     def plan_revoke(self, state):
-        return self._plan(state, [], [])
+        return self._plan(state, [], [], [])
 
-    def _plan(self, ruleset, wants, notes):
+    def _plan(self, ruleset, wants, notes, warnings):
         by_table = dict(((w.family, w.table), w) for w in wants)
         delete_rules, delete_sets, add_sets, add_rules = [], [], [], []
         added, removed = [], []
@@ -197,7 +196,7 @@ class NftablesBackend(EgressBackend):
         after = []
         for want in wants:
             after.extend(want.lines())
-        return Plan(sorted(owned_lines(ruleset)), sorted(after), added, removed, "".join(s + "\n" for s in script), wants, notes)
+        return Plan(sorted(owned_lines(ruleset)), sorted(after), added, removed, "".join(s + "\n" for s in script), wants, notes, warnings)
 
     @staticmethod
     def _plan_chain(table, chain, want, wanted_versions, recreate, delete_rules, add_rules, added, removed):
@@ -257,8 +256,8 @@ class NftablesBackend(EgressBackend):
             self._run_script(plan.script, check_only=False)
 
     def persist(self, plan, check_mode):
-        changes, notes = plan_persist(plan.desired or [], self.persist_path, self.main_config)
-        plan.notes.extend(notes)
+        changes, warnings = plan_persist(plan.desired or [], self.persist_path, self.main_config)
+        plan.warnings.extend(warnings)
         changed = [c for c in changes if c.changed]
         if not check_mode:
             for change in changed:

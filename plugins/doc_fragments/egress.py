@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to zerto_msp.billing
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Options shared by the modules that read and change host firewalls (egress_rule, egress_entries)."""
+
+    DOCUMENTATION = r"""
+options:
+  backend:
+    description:
+      - Firewall to act on.
+      - V(auto) detects what the host really filters with, by where its rules live (native nftables
+        tables, tables of iptables-nft, tables of iptables-legacy), not by the name the C(iptables)
+        binary points at. If more than one of them can drop the traffic, the module fails and asks
+        for an explicit choice (run once per firewall).
+    type: str
+    choices: [auto, nftables, iptables]
+    default: auto
+  iptables_variant:
+    description:
+      - Which iptables to use with O(backend=iptables).
+      - V(auto) picks the variant that holds rules (iptables-legacy first, then iptables-nft),
+        else the one C(iptables -V) reports.
+    type: str
+    choices: [auto, nft, legacy]
+    default: auto
+  port:
+    description: Destination port (1-65535).
+    type: int
+    default: 443
+  protocol:
+    description: Transport protocol.
+    type: str
+    choices: [tcp, udp]
+    default: tcp
+  persist:
+    description:
+      - Also update the persisted firewall configuration so the change survives a reload or reboot.
+      - nftables, a file of the collection's own (O(nftables_persist_path)) included at the end of
+        O(nftables_main_config).
+      - iptables, only the collection's lines in O(iptables_persist_path_v4) and
+        O(iptables_persist_path_v6) (netfilter-persistent layout).
+    type: bool
+    default: true
+  nftables_persist_path:
+    description: File holding the collection's persisted nftables entries.
+    type: path
+    default: /etc/nftables.d/zerto_billing.nft
+  nftables_main_config:
+    description:
+      - The host's main nftables configuration, to which an include line for
+        O(nftables_persist_path) is appended. If it does not exist, nothing is included and the
+        module warns.
+    type: path
+    default: /etc/nftables.conf
+  iptables_persist_path_v4:
+    description: Saved IPv4 rules (iptables-restore format).
+    type: path
+    default: /etc/iptables/rules.v4
+  iptables_persist_path_v6:
+    description: Saved IPv6 rules (ip6tables-restore format).
+    type: path
+    default: /etc/iptables/rules.v6
+  lock_path:
+    description:
+      - Lock file held (C(flock), exclusive) around reading, planning and applying, so that two
+        runs at once on the same host (overlapping AWX jobs) take turns instead of duplicating rules.
+    type: path
+    default: /run/zerto_msp_billing.lock
+  lock_timeout:
+    description:
+      - Seconds to wait for O(lock_path) and for the xtables lock (C(iptables-restore --wait)).
+    type: int
+    default: 60
+"""

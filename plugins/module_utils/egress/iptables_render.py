@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to zerto_msp.billing
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's iptables rules, written exactly as iptables-save prints them back."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.markers import OWNER_COMMENT
+
+
+def rule_line(chain, network, protocol, port):
+    return '-A %s -d %s -p %s -m %s --dport %d -m comment --comment "%s" -j ACCEPT' % (
+        chain,
+        network.with_prefixlen,
+        protocol,
+        protocol,
+        port,
+        OWNER_COMMENT,
+    )
+
+
+def delete_line(line):
+    """`-A CHAIN spec` -> `-D CHAIN spec`: deleting by spec never hits someone else's rule."""
+    return "-D" + line[2:]
+
+
+def insert_line(line, position):
+    chain, spec = line.split(None, 2)[1:]
+    return "-I %s %d %s" % (chain, position, spec)

@@ -1,0 +1,221 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to zerto_msp.billing
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: egress_rule
+short_description: Allow outbound traffic to given addresses in the host's own firewall (nftables or iptables)
+version_added: 0.1.0
+description:
+  - Makes the host's firewall allow outbound traffic to O(destinations) on O(port), wherever the
+    existing ruleset would drop it, using only entries the collection owns and marks.
+  - nftables, named sets C(zerto_billing_v4) / C(zerto_billing_v6) (C(flags interval)) in every table
+    that has a base chain on the output hook (and forward with O(filter_forward)) that can drop, and
+    in each such chain one rule C(ip daddr @zerto_billing_v4 tcp dport 443 counter accept comment
+    "zerto_msp.billing egress") inserted just before the first rule that can drop (or appended when
+    only the chain policy drops). An accept in a table of its own would not override another
+    table's drop, which is why the rule goes into the admin's chains. All changes of a run are one
+    C(nft -f) transaction.
+  - iptables, one rule per destination in the filter table's OUTPUT (and FORWARD) chain, with
+    C(-m comment --comment "zerto_msp.billing egress"), inserted before the first rule whose target
+    is DROP, REJECT or a user chain that can drop; ip6tables for IPv6 destinations; applied per
+    family as one C(iptables-restore --noflush --wait) delta; state is read with iptables-save,
+    never inferred from C(iptables -C).
+  - Chains that cannot drop the traffic (policy accept, no drop or reject) get nothing.
+  - Rules and sets the collection does not own are never flushed, reordered or edited.
+  - Re-running with other O(destinations) refreshes the sets / rules to exactly the new list.
+author:
+  - zerto_msp.billing maintainers
+extends_documentation_fragment:
+  - zerto_msp.billing.attributes
+  - zerto_msp.billing.attributes.PLATFORM_LINUX
+  - zerto_msp.billing.egress
+attributes:
+  check_mode:
+    support: full
+    details: Computes and reports the change (validated with C(nft -c) / C(iptables-restore --test)); changes nothing.
+  diff_mode:
+    support: full
+    details: Shows the collection's entries before and after, and persisted files.
+options:
+  destinations:
+    description:
+      - IPv4/IPv6 addresses and CIDRs to allow. Overlapping and adjacent entries are merged.
+      - Hostnames are not accepted; resolve them first (the C(egress_allow) role does, on the host).
+      - Required with O(state=present). Ignored with O(state=absent).
+    type: list
+    elements: str
+    default: []
+  state:
+    description:
+      - V(present) makes the collection's entries allow exactly O(destinations).
+      - V(absent) removes every entry the collection owns, and nothing else.
+    type: str
+    choices: [present, absent]
+    default: present
+  filter_forward:
+    description: Also open the forward hook / FORWARD chain (gateway hosts).
+    type: bool
+    default: false
+notes:
+  - Runs on the managed host as root; needs C(nft) or the C(iptables) tools of the chosen variant.
+seealso:
+  - module: zerto_msp.billing.egress_entries
+"""
+
+EXAMPLES = r"""
+- name: Open egress to the new billing endpoint addresses
+  zerto_msp.billing.egress_rule:
+    destinations:
+      - 198.51.100.70
+      - 2001:db8:100::/64
+    port: 443
+
+- name: Same on a gateway host with iptables-legacy, no persistence
+  zerto_msp.billing.egress_rule:
+    backend: iptables
+    iptables_variant: legacy
+    destinations: [198.51.100.64/26]
+    filter_forward: true
+    persist: false
+
+- name: Remove everything the collection added
+  zerto_msp.billing.egress_rule:
+    state: absent
+"""
+
+RETURN = r"""
+backend:
+  description: Backend used.
+  returned: always
+  type: str
+  sample: nftables
+backend_variant:
+  description: iptables variant used (V(nft) or V(legacy)); null for nftables.
+  returned: always
+  type: str
+  sample: legacy
+detection:
+  description: Why this backend (and variant) was chosen.
+  returned: always
+  type: list
+  elements: str
+  sample: ["nftables base chains that can drop egress: inet admin/output"]
+added:
+  description: Entries added (sets, set elements, rules).
+  returned: always
+  type: list
+  elements: str
+  sample: ['table inet admin chain output rule ip daddr @zerto_billing_v4 tcp dport 443 counter accept comment "zerto_msp.billing egress"']
+removed:
+  description: Entries removed (only ever the collection's own).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+applied:
+  description: The nft script or iptables-restore input that was applied (or would be, in check mode).
+  returned: always
+  type: str
+  sample: "add set inet admin zerto_billing_v4 { type ipv4_addr; flags interval; }\n"
+entries:
+  description: The collection's entries after the run.
+  returned: always
+  type: list
+  elements: str
+notes:
+  description: Remarks on the plan, for example that no chain can drop the traffic so nothing was needed.
+  returned: always
+  type: list
+  elements: str
+persisted:
+  description: Persisted files changed (or that would change).
+  returned: always
+  type: list
+  elements: str
+  sample: [/etc/nftables.d/zerto_billing.nft, /etc/nftables.conf]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base import BackendError, EgressSpec
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.commands import CommandError, ModuleRunner
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.diffing import entries_diff, file_diff
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.locking import LockTimeout, exclusive_lock
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options import (
+    checked_destinations,
+    checked_lock_timeout,
+    checked_port,
+    common_argument_spec,
+)
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
+
+
+def script_text(script):
+    if isinstance(script, dict):
+        return "".join(script[key] for key in sorted(script))
+    return script or ""
+
+
+def converge(module, runner, spec):
+    params = module.params
+    name, variant, evidence = resolve(runner, params["backend"], params["iptables_variant"], spec.hooks)
+    backend = build(name, variant, runner, params)
+    state = backend.read_state()
+    plan = backend.plan_allow(state, spec) if params["state"] == "present" else backend.plan_revoke(state)
+    if plan.changed:
+        if module.check_mode:
+            backend.validate(plan)
+        else:
+            backend.apply(plan)
+    files = backend.persist(plan, module.check_mode) if params["persist"] else []
+    return backend, evidence, plan, files
+
+
+def main():
+    argument_spec = common_argument_spec()
+    argument_spec.update(state=dict(type="str", default="present", choices=["present", "absent"]))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    port = checked_port(module)
+    checked_lock_timeout(module)
+    networks = checked_destinations(module) if params["state"] == "present" else []
+    if params["state"] == "present" and not networks:
+        module.fail_json(msg="destinations: at least one IP address or CIDR is required with state=present")
+    if params["state"] == "absent" and params["destinations"]:
+        module.warn("destinations is ignored with state=absent: every entry the collection owns is removed")
+    spec = EgressSpec(networks, port, params["protocol"], params["filter_forward"])
+    runner = ModuleRunner(module)
+    try:
+        with exclusive_lock(params["lock_path"], params["lock_timeout"]):
+            backend, evidence, plan, files = converge(module, runner, spec)
+    except (BackendError, LockTimeout) as exc:
+        module.fail_json(msg=str(exc))
+    except CommandError as exc:
+        module.fail_json(msg=str(exc), cmd=exc.argv, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr)
+    for warning in plan.warnings:
+        module.warn(warning)
+    description = backend.describe()
+    diff = [entries_diff("%s entries owned by zerto_msp.billing" % description["name"], plan.before, plan.after)]
+    diff.extend(file_diff(c.path, c.before, c.after) for c in files)
+    module.exit_json(
+        changed=plan.changed or bool(files),
+        backend=description["name"],
+        backend_variant=description["variant"],
+        detection=evidence,
+        added=plan.added,
+        removed=plan.removed,
+        applied=script_text(plan.script) if plan.changed else "",
+        entries=plan.after,
+        persisted=[c.path for c in files],
+        notes=plan.notes,
+        diff=diff,
+    )
+
+
+if __name__ == "__main__":
+    main()
