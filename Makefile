@@ -40,11 +40,16 @@ collection: venv
 	@mkdir -p $(COLL_ROOT)
 	@rsync -a --delete --exclude .venv --exclude build --exclude .git --exclude tests/output \
 	    --exclude .cache --exclude reports --exclude '__pycache__' ./ $(COLL_ROOT)/
+	@# ansible-test lists files with git: give the copy its own throw-away index.
+	@cd $(COLL_ROOT) && { [ -d .git ] || git init -q; } && git add -A
 
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
+ANSIBLE_TEST_GET_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+
 sanity: collection
+	@mkdir -p $(dir $(ANSIBLE_TEST_GET_PIP)) && cp tests/sanity/get_pip_offline.py $(ANSIBLE_TEST_GET_PIP)
 	cd $(COLL_ROOT) && PATH=$(CURDIR)/$(BIN):$$PATH ansible-test sanity --python 3.11 --requirements
 
 lint: venv

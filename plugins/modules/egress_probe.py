@@ -14,10 +14,10 @@ short_description: Test outbound TLS reachability of the Zerto billing endpoint 
 version_added: 0.1.0
 description:
   - Probes the billing endpoint from the managed host itself, the way the Zerto Virtual Manager
-    (ZVM) reaches it: DNS with the host's own resolver, TCP, TLS with certificate checks, and one
+    (ZVM) reaches it. DNS with the host's own resolver, TCP, TLS with certificate checks, and one
     HTTP request, directly or through an HTTP CONNECT proxy.
   - Every address the URL resolves to (A and AAAA), or every address of the given ranges, is
-    probed, concurrently, and each result says which stage failed and why, as an O(error_class).
+    probed, concurrently, and each result says which stage failed and why, as an RV(results[].error_class).
   - Tells a host's own output firewall (V(blocked_locally)) from a silent drop upstream
     (V(tcp_timeout)), a refusal (V(tcp_refused)) and an ICMP unreachable (V(tcp_unreachable))
     by kernel evidence, not by errno alone, so the operator knows which team to call.
@@ -29,7 +29,7 @@ description:
     execution environment instead of the ZVM's network position.
   - Read-only. Uses only the Python standard library on the managed host (Python 3.8 or later).
 author:
-  - zerto_msp.billing maintainers
+  - Zerto MSP billing maintainers (@zerto-msp)
 extends_documentation_fragment:
   - zerto_msp.billing.attributes
   - zerto_msp.billing.attributes.PLATFORM_LINUX
@@ -176,7 +176,7 @@ summary:
   type: str
   sample: "1 of 2 probed addresses of billing.example.com reachable on port 443; 1 tcp_timeout (...)."
 error_classes:
-  description: How many probed addresses ended in each O(error_class).
+  description: How many probed addresses ended in each RV(results[].error_class).
   returned: always
   type: dict
   sample: {"ok": 1, "tcp_timeout": 1}
@@ -253,7 +253,7 @@ results:
           description: End of validity, ISO 8601 UTC.
           type: str
         days_left:
-          description: Whole days until O(results[].cert.not_after); negative when expired.
+          description: Whole days until RV(results[].cert.not_after); negative when expired.
           type: int
         subject_alt_names:
           description: Subject alternative names as C(type:value).

@@ -130,7 +130,7 @@ def parse_networks(entries, option="addresses"):
             network = ipaddress.ip_network(text, strict=False)
         except ValueError:
             raise InputError(option, "%r is not a valid IP address or CIDR" % (entry,))
-        if "/" in text and ipaddress.ip_address(text.split("/")[0]) != network.network_address:
+        if "/" in text and ipaddress.ip_address(text.split("/", 1)[0]) != network.network_address:
             raise InputError(option, "%r has host bits set; did you mean %s?" % (entry, network))
         if network not in networks:
             networks.append(network)
