@@ -59,14 +59,14 @@ def _cause_chain(exc):
     todo = [exc]
     while todo:
         current = todo.pop(0)
-        if current is None or any(current is known for known in seen):
+        if not isinstance(current, BaseException) or any(current is known for known in seen):
             continue
         seen.append(current)
         todo.append(getattr(current, 'reason', None))
         todo.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
         todo.append(current.__cause__)
         todo.append(current.__context__)
-    return [item for item in seen if isinstance(item, BaseException)]
+    return seen
 
 
 def _type_names(exc):
@@ -117,8 +117,6 @@ def _unreachable_reason(chain):
         return 'proxy'
     if names & {'ReadTimeout', 'ReadTimeoutError'}:
         return 'read_timeout'
-    if names & {'ConnectTimeout', 'ConnectTimeoutError'} or _first(chain, lambda e: isinstance(e, socket.timeout)):
-        return 'timeout'
     if _first(chain, lambda e: isinstance(e, ConnectionRefusedError)):
         return 'refused'
     if 'NameResolutionError' in names or _first(chain, lambda e: isinstance(e, socket.gaierror)):
@@ -127,6 +125,10 @@ def _unreachable_reason(chain):
         return 'no_route'
     if _first(chain, lambda e: isinstance(e, ConnectionResetError)):
         return 'reset'
+    # urllib3's NewConnectionError subclasses ConnectTimeoutError, so only a real timeout is checked here.
+    if 'ConnectTimeout' in names or _first(chain, lambda e: isinstance(e, socket.timeout)) or any(
+            'ConnectTimeoutError' in _type_names(e) and 'NewConnectionError' not in _type_names(e) for e in chain):
+        return 'timeout'
     return 'connection_failed'
 
 
