@@ -76,7 +76,7 @@ demo: bootstrap collection
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/lab/demo.sh
 
 demo-clean: venv
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/lab/netns_lab.py down
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/lab/probe_lab.py down /tmp/zerto-billing-demo
 
 benchmarks: bootstrap collection
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/benchmarks/probe_filtered_range.py
