@@ -15,6 +15,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_render import (
     delete_line,
     insert_line,
+    owned_rule_key,
     rule_line,
 )
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_save import SavedTable, parse_save
@@ -49,27 +50,28 @@ def plan_family(state, chains, networks, protocol, port):
     for chain in sorted(set(table.policies) | set(CHAIN_BY_HOOK.values())):
         rules = table.chain_rules(chain)
         blocks = table.chain_blocks(chain) if chain in chains else False
-        wanted = [rule_line(chain, n, protocol, port) for n in networks] if blocks else []
-        wanted_by_chain[chain] = wanted
+        wanted = dict(((chain, n, protocol, port), rule_line(chain, n, protocol, port)) for n in networks) if blocks else {}
+        wanted_by_chain[chain] = [wanted[key] for key in sorted(wanted, key=lambda k: k[1])]
         blocking = table.first_blocking_index(chain)
-        owned = [(i, r) for i, r in enumerate(rules) if r.owned]
-        # A wanted line is kept only if it is there exactly once and ahead of the first drop;
+        owned = [(i, r, owned_rule_key(r)) for i, r in enumerate(rules) if r.owned]
+        # A wanted rule is kept only if it is there exactly once and ahead of the first drop;
         # otherwise every copy goes and a fresh one is inserted (deleting by spec cannot pick
         # which copy of a duplicate goes).
         counts = {}
-        for _, rule in owned:
-            counts[rule.line] = counts.get(rule.line, 0) + 1
+        for _, rule, key in owned:
+            counts[key] = counts.get(key, 0) + 1
         keep = set()
-        for index, rule in owned:
-            if rule.line in wanted and counts[rule.line] == 1 and (blocking is None or index < blocking):
-                keep.add(rule.line)
-        for _, rule in owned:
-            if rule.line not in keep:
+        for index, rule, key in owned:
+            if key in wanted and counts[key] == 1 and (blocking is None or index < blocking):
+                keep.add(key)
+        for _, rule, key in owned:
+            if key not in keep:
                 restore.append(delete_line(rule.line))
                 removed.append("%s: %s" % (TOOL_BY_VERSION[state.version], rule.line))
-        remaining = [r for r in rules if not r.owned or r.line in keep]
+        remaining = [r for _, r, key in owned if key in keep] + [r for r in rules if not r.owned]
+        remaining.sort(key=rules.index)
         position = table.first_blocking_index(chain, remaining)
-        missing = [line for line in wanted if line not in keep]
+        missing = [line for key, line in sorted(wanted.items(), key=lambda kv: kv[0][1]) if key not in keep]
         for offset, line in enumerate(missing):
             restore.append(line if position is None else insert_line(line, position + 1 + offset))
             added.append("%s: %s" % (TOOL_BY_VERSION[state.version], line))
@@ -78,7 +80,12 @@ def plan_family(state, chains, networks, protocol, port):
 
 def owned_lines(state):
     tool = TOOL_BY_VERSION[state.version]
-    return ["%s: %s" % (tool, r.line) for r in state.table.rules if r.owned]
+    lines = []
+    for rule in state.table.rules:
+        if rule.owned:
+            key = owned_rule_key(rule)
+            lines.append("%s: %s" % (tool, rule_line(*key) if key else rule.line))
+    return lines
 
 
 class IptablesBackend(EgressBackend):

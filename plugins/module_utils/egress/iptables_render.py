@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.markers import OWNER_COMMENT
 
 
@@ -19,6 +21,18 @@ def rule_line(chain, network, protocol, port):
         port,
         OWNER_COMMENT,
     )
+
+
+def owned_rule_key(rule):
+    """(chain, destination network, protocol, port) of a rule shaped like rule_line(), else None;
+    compared by value, because ip6tables-save and Python spell some IPv6 addresses differently."""
+    destination, protocol, port = rule.option("-d"), rule.option("-p"), rule.option("--dport")
+    if not (destination and protocol and port and rule.target == "ACCEPT"):
+        return None
+    try:
+        return rule.chain, ipaddress.ip_network(destination, strict=False), protocol, int(port)
+    except ValueError:
+        return None
 
 
 def delete_line(line):

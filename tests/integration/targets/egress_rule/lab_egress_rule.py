@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""Integration test of zerto_msp.billing.egress_rule against real nft, iptables-nft and
+iptables-legacy, each in its own pair of network namespaces: zbr-<key>-h (the managed host,
+default-deny egress baseline, hand-made legacy allow, unrelated rule) and zbr-<key>-p (a peer
+answering TCP on 198.51.100.70/.90/.100). Nothing is created in the root namespace; persisted
+files and the lock live in a temporary directory. Addresses: 198.51.100.64/26 only."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OWNER = "zerto_msp.billing egress"
+OWNED_SETS = ("zerto_billing_v4", "zerto_billing_v6")
+NEW, LEGACY, UNRELATED = "198.51.100.70", "198.51.100.90", "198.51.100.100"
+DESTINATIONS = [NEW, "198.51.100.80/29", "::ffff:198.51.100.70"]
+PEER_ADDRESSES = ["198.51.100.66/26", NEW + "/26", LEGACY + "/26", UNRELATED + "/26"]
+HOST_ADDRESS = "198.51.100.65/26"
+PIDFILE = "/tmp/zbr-egress-rule-lab.pids"
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+SCENARIOS = [
+    # key, kind, expected backend, expected variant, owned rules, owned sets
+    ("nft", "nftables", "nftables", None, 3, 3),
+    ("ipn", "nft", "iptables", "nft", 3, 0),
+    ("ipl", "legacy", "iptables", "legacy", 3, 0),
+]
+
+failures = []
+listeners = []
+scratch = []
+
+
+def sh(*argv, **kwargs):
+    check = kwargs.pop("check", True)
+    proc = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, **kwargs)
+    if check and proc.returncode != 0:
+        raise RuntimeError("%s -> %s: %s" % (" ".join(argv), proc.returncode, proc.stderr.strip()))
+    return proc
+
+
+def in_ns(ns, *argv, **kwargs):
+    return sh("ip", "netns", "exec", ns, *argv, **kwargs)
+
+
+def check(condition, what):
+    print("  %s %s" % ("ok  " if condition else "FAIL", what), flush=True)
+    if not condition:
+        failures.append(what)
+
+
+def kill_leftover_listeners():
+    if not os.path.exists(PIDFILE):
+        return
+    for pid in open(PIDFILE).read().split():
+        try:
+            with open("/proc/%s/cmdline" % pid) as handle:
+                if "listener.py" in handle.read():
+                    os.kill(int(pid), signal.SIGKILL)
+        except (IOError, OSError, ValueError):
+            pass
+    os.unlink(PIDFILE)
+
+
+def remove_namespaces():
+    existing = sh("ip", "netns", "list").stdout.split()
+    for key, *_ in SCENARIOS:
+        for ns in ("zbr-%s-h" % key, "zbr-%s-p" % key):
+            if ns in existing:
+                sh("ip", "netns", "del", ns, check=False)
+
+
+def cleanup():
+    for proc in listeners:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    remove_namespaces()
+    kill_leftover_listeners()
+    for directory in scratch:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+class Scenario(object):
+    def __init__(self, key, kind, backend, variant, owned_rules, owned_sets):
+        self.key, self.kind, self.backend, self.variant = key, kind, backend, variant
+        self.owned_rules, self.owned_sets = owned_rules, owned_sets
+        self.host, self.peer = "zbr-%s-h" % key, "zbr-%s-p" % key
+        self.dir = tempfile.mkdtemp(prefix="zbr-%s-" % key)
+        scratch.append(self.dir)
+        self.runs = 0
+
+    # --- lab ------------------------------------------------------------------------------
+    def setup(self):
+        sh("ip", "netns", "add", self.host)
+        sh("ip", "netns", "add", self.peer)
+        sh("ip", "-n", self.host, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1", "netns", self.peer)
+        sh("ip", "-n", self.host, "addr", "add", HOST_ADDRESS, "dev", "veth0")
+        for address in PEER_ADDRESSES:
+            sh("ip", "-n", self.peer, "addr", "add", address, "dev", "veth1")
+        for ns, dev in ((self.host, "veth0"), (self.peer, "veth1")):
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+        proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.peer, PYTHON, os.path.join(HERE, "listener.py"), "443", "8443"],
+            stdout=subprocess.PIPE,
+        )
+        listeners.append(proc)
+        with open(PIDFILE, "a") as handle:
+            handle.write("%d\n" % proc.pid)
+        proc.stdout.readline()
+        self.load_baseline()
+
+    def load_baseline(self):
+        if self.kind == "nftables":
+            shutil.copy(os.path.join(HERE, "files", "baseline.nft"), self.path("nftables.conf"))
+            in_ns(self.host, "nft", "-f", self.path("nftables.conf"))
+        else:
+            for version, tool in (("v4", "iptables"), ("v6", "ip6tables")):
+                shutil.copy(os.path.join(HERE, "files", "baseline." + version), self.path("rules." + version))
+                in_ns(self.host, "%s-%s-restore" % (tool, self.kind), self.path("rules." + version))
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def options(self, **extra):
+        options = dict(
+            destinations=DESTINATIONS,
+            nftables_persist_path=self.path("nftables.d/zerto_billing.nft"),
+            nftables_main_config=self.path("nftables.conf"),
+            iptables_persist_path_v4=self.path("rules.v4"),
+            iptables_persist_path_v6=self.path("rules.v6"),
+            lock_path=self.path("egress.lock"),
+        )
+        options.update(extra)
+        return options
+
+    # --- observing ------------------------------------------------------------------------
+    def reachable(self, address, port=443):
+        code = "import socket,sys\ns=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1)\nsys.exit(0 if s.recv(3)==b'ok\\n' else 1)"
+        return in_ns(self.host, PYTHON, "-c", code, address, str(port), check=False).returncode == 0
+
+    def saves(self):
+        return [in_ns(self.host, "%s-%s-save" % (tool, self.kind)).stdout for tool in ("iptables", "ip6tables")]
+
+    def full(self):
+        """Whole ruleset, counters zeroed (traffic moves them), in a comparable form."""
+        if self.kind == "nftables":
+            items = json.loads(in_ns(self.host, "nft", "-j", "list", "ruleset").stdout)["nftables"]
+            return [json.dumps(_zero_counters(i), sort_keys=True) for i in items if "metainfo" not in i]
+        lines = []
+        for text in self.saves():
+            for line in text.splitlines():
+                if line.startswith("#"):
+                    continue
+                lines.append(line.split(" [")[0] if line.startswith(":") else line)
+        return lines
+
+    def foreign(self):
+        """Everything the collection does not own, byte for byte (counters zeroed)."""
+        return [line for line in self.full() if OWNER not in line and not any(s in line for s in _owned_set_markers())]
+
+    def owned_counts(self):
+        if self.kind == "nftables":
+            items = json.loads(in_ns(self.host, "nft", "-j", "list", "ruleset").stdout)["nftables"]
+            rules = sum(1 for i in items if "rule" in i and i["rule"].get("comment") == OWNER)
+            sets = sum(1 for i in items if "set" in i and i["set"]["name"] in OWNED_SETS)
+            return rules, sets
+        return sum(text.count(OWNER) for text in self.saves()), 0
+
+    def files(self):
+        found = {}
+        for name in ("nftables.conf", "nftables.d/zerto_billing.nft", "rules.v4", "rules.v6"):
+            if os.path.exists(self.path(name)):
+                found[name] = open(self.path(name)).read()
+        return found
+
+    # --- running the module ---------------------------------------------------------------
+    def run(self, check_mode=False, **options):
+        self.runs += 1
+        result_file = self.path("result-%d.json" % self.runs)
+        variables = self.path("vars-%d.json" % self.runs)
+        with open(variables, "w") as handle:
+            json.dump({"egress": options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
+        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, "module.yml"), "-e", "@" + variables]
+        if check_mode:
+            argv += ["--check", "--diff"]
+        proc = in_ns(self.host, *argv, check=False)
+        if not os.path.exists(result_file):
+            raise RuntimeError("ansible-playbook wrote no result: %s %s" % (proc.stdout[-2000:], proc.stderr[-2000:]))
+        with open(result_file) as handle:
+            return json.load(handle)
+
+
+def _zero_counters(value):
+    if isinstance(value, dict):
+        return dict((k, None if k == "counter" else _zero_counters(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_zero_counters(v) for v in value]
+    return value
+
+
+def _owned_set_markers():
+    return ['"name": "%s"' % name for name in OWNED_SETS]
+
+
+def strip_owned_lines(text):
+    return "".join(line for line in text.splitlines(True) if OWNER not in line)
+
+
+# --- the checks ---------------------------------------------------------------------------
+def exercise(s):
+    print("== %s (%s)" % (s.key, s.kind), flush=True)
+    check(not s.reachable(NEW), "baseline blocks %s:443" % NEW)
+    check(s.reachable(LEGACY), "baseline allows the legacy %s:443 (hand-made rule)" % LEGACY)
+    check(s.reachable(UNRELATED, 8443), "baseline allows the unrelated %s:8443" % UNRELATED)
+    full0, foreign0, files0 = s.full(), s.foreign(), s.files()
+
+    r = s.run(check_mode=True, **s.options())
+    check(not r.get("failed") and r.get("changed") and r.get("added"), "check mode reports the change: %s" % r.get("msg", ""))
+    check(s.full() == full0 and s.files() == files0, "check mode changed neither ruleset nor files")
+
+    r = s.run(**s.options())
+    check(not r.get("failed") and r.get("changed"), "first run changes: %s" % r.get("msg", ""))
+    check((r.get("backend"), r.get("backend_variant")) == (s.backend, s.variant),
+          "auto detected %s/%s (got %s/%s)" % (s.backend, s.variant, r.get("backend"), r.get("backend_variant")))
+    check(s.reachable(NEW), "%s:443 reachable after the run" % NEW)
+    check(s.reachable(LEGACY) and s.reachable(UNRELATED, 8443), "legacy and unrelated traffic still pass")
+    check(s.foreign() == foreign0, "every rule the collection does not own is byte-identical")
+    check(s.owned_counts() == (s.owned_rules, s.owned_sets), "owned entries %s == expected %s" % (s.owned_counts(), (s.owned_rules, s.owned_sets)))
+
+    r = s.run(**s.options())
+    check(not r.get("failed") and not r.get("changed"), "second run changed=false")
+
+    files = s.files()
+    if s.kind == "nftables":
+        persisted = files.get("nftables.d/zerto_billing.nft", "")
+        check(OWNER in persisted, "persisted nft file holds the allow")
+        check(files["nftables.conf"].startswith(files0["nftables.conf"]) and
+              'include "%s"' % s.path("nftables.d/zerto_billing.nft") in files["nftables.conf"],
+              "nftables.conf: only an include line appended")
+        in_ns(s.host, "nft", "-f", s.path("nftables.conf"))
+    else:
+        check(strip_owned_lines(files["rules.v4"]) == files0["rules.v4"], "rules.v4: only our lines added")
+        check(strip_owned_lines(files["rules.v6"]) == files0["rules.v6"], "rules.v6: only our lines added")
+        for version, tool in (("v4", "iptables"), ("v6", "ip6tables")):
+            in_ns(s.host, "%s-%s-restore" % (tool, s.kind), s.path("rules." + version))
+    check(s.reachable(NEW), "reloading the persisted configuration brings the allow back")
+    check(s.owned_counts() == (s.owned_rules, s.owned_sets), "reload: owned entries once each %s" % (s.owned_counts(),))
+    r = s.run(**s.options())
+    check(not r.get("failed") and not r.get("changed"), "run after reload changed=false")
+    foreign1 = s.foreign()
+
+    r = s.run(**s.options(state="absent", destinations=[]))
+    check(not r.get("failed") and r.get("changed") and s.owned_counts() == (0, 0), "state=absent removes ours")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(s.run(**s.options()))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    check(all(not r.get("failed") for r in results) and sum(bool(r.get("changed")) for r in results) == 1,
+          "two concurrent runs: both succeed, exactly one changes (%s)" % [r.get("msg", r.get("changed")) for r in results])
+    check(s.owned_counts() == (s.owned_rules, s.owned_sets), "two concurrent runs: no duplicates %s" % (s.owned_counts(),))
+
+    r = s.run(**s.options(state="absent", destinations=[]))
+    check(not r.get("failed") and r.get("changed"), "state=absent changes")
+    check(s.owned_counts() == (0, 0), "state=absent leaves none of ours")
+    check(s.foreign() == foreign1, "state=absent leaves every other rule byte-identical")
+    check(not s.reachable(NEW), "%s:443 blocked again" % NEW)
+    files = s.files()
+    if s.kind == "nftables":
+        check(files["nftables.conf"] == files0["nftables.conf"], "nftables.conf back to its original bytes")
+        check("nftables.d/zerto_billing.nft" not in files, "persisted nft file removed")
+    else:
+        check(files["rules.v4"] == files0["rules.v4"] and files["rules.v6"] == files0["rules.v6"], "rules.v4/v6 back to their original bytes")
+    r = s.run(**s.options(state="absent"))
+    check(not r.get("failed") and not r.get("changed"), "second state=absent changed=false")
+
+
+def bad_inputs(s):
+    print("== bad input (%s)" % s.key, flush=True)
+    full0, files0 = s.full(), s.files()
+    cases = [
+        (dict(destinations=["300.1.1.0/24"]), ("destinations", "300.1.1.0/24")),
+        (dict(destinations=["198.51.100.70; nft flush ruleset"]), ("destinations", "nft flush ruleset")),
+        (dict(destinations=["$(reboot)"]), ("destinations", "$(reboot)")),
+        (dict(port=0), ("port", "0")),
+        (dict(port=70000), ("port", "70000")),
+        (dict(backend="pf"), ("backend", "pf")),
+    ]
+    for extra, words in cases:
+        r = s.run(**s.options(**extra))
+        msg = r.get("msg", "")
+        check(r.get("failed") and all(w in msg for w in words), "%s fails naming %s: %s" % (extra, words, msg))
+    check(s.full() == full0 and s.files() == files0, "bad input changed nothing")
+
+
+def main():
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: sys.exit(1))
+    started = time.time()
+    cleanup()
+    try:
+        scenarios = [Scenario(*row) for row in SCENARIOS]
+        for s in scenarios:
+            s.setup()
+        bad_inputs(scenarios[0])
+        for s in scenarios:
+            exercise(s)
+    finally:
+        cleanup()
+    print("egress_rule lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))
+    if failures:
+        print("FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
