@@ -204,16 +204,16 @@ class ZvmClient(object):
             raise transport_error(exc, self.base_url)
 
     def login(self):
+        """Authenticate; ``flow`` (and so ``platform``) is only set once a login succeeded."""
         if self.mode == 'probe':
-            self.flow = 'keycloak' if self._login_keycloak(probe=True) else 'session'
-            if self.flow == 'session':
-                self._login_session()
-        elif self.mode == 'keycloak':
-            self.flow = 'keycloak'
-            self._login_keycloak()
+            flow = 'keycloak' if self._login_keycloak(probe=True) else 'session'
         else:
-            self.flow = 'session'
+            flow = self.mode
+            if flow == 'keycloak':
+                self._login_keycloak()
+        if flow == 'session':
             self._login_session()
+        self.flow = flow
 
     def _login_session(self):
         response = self._raw('POST', SESSION_ADD_PATH, auth=(self.username, self.password),
@@ -356,7 +356,8 @@ def fail_with_api_error(module, exc, client=None, **result):
     message = scrub(exc.message, params.get('username'), (params.get('password'), params.get('client_secret')))
     if client is not None:
         message = client.scrub(message)
-        result.setdefault('platform', client.platform)
+        if client.platform:
+            result.setdefault('platform', client.platform)
         for warning in client.warnings:
             module.warn(client.scrub(warning))
     result.update(exc.as_result())
