@@ -41,7 +41,7 @@ options:
 seealso:
   - module: zerto_msp.billing.zvm_info
 author:
-  - zerto_msp.billing maintainers
+  - Zerto MSP billing maintainers (@zerto-msp)
 """
 
 EXAMPLES = r"""

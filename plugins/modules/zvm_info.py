@@ -50,7 +50,7 @@ options:
 seealso:
   - module: zerto_msp.billing.zvm_billing_send
 author:
-  - zerto_msp.billing maintainers
+  - Zerto MSP billing maintainers (@zerto-msp)
 """
 
 EXAMPLES = r"""

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: contributors to zerto_msp.billing
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ZVM API lab: a controller, a ZVM host and a billing endpoint, each a network namespace.
@@ -93,8 +92,9 @@ def up(state):
     for ns, address in HOSTS.items():
         add_host(ns, address)
     # A port on the ZVM whose packets vanish: connections to it time out.
-    in_ns(ZVM, 'nft', '-f', '-', input_text='table inet %s {\n chain input {\n  type filter hook input priority 0;\n'
-                                             '  tcp dport %d drop\n }\n}\n' % (LAB_TABLE, PORTS['filtered']))
+    ruleset = ('table inet %s {\n chain input {\n  type filter hook input priority 0;\n  tcp dport %d drop\n }\n}\n'
+               % (LAB_TABLE, PORTS['filtered']))
+    in_ns(ZVM, 'nft', '-f', '-', input_text=ruleset)
     certs = os.path.join(state, 'certs')
     run(sys.executable, os.path.join(HERE, 'zvm_lab_certs.py'), certs,
         'zvm:%s' % HOSTS[ZVM], 'billing:%s' % HOSTS[BILLING])
@@ -131,9 +131,9 @@ def up(state):
 
 
 def block_billing():
-    in_ns(ZVM, 'nft', '-f', '-', input_text='table inet %s {\n chain output {\n  type filter hook output priority 0;\n'
-                                             '  ip daddr %s tcp dport %d drop\n }\n}\n'
-                                             % (BLOCK_TABLE, HOSTS[BILLING], PORTS['billing']))
+    ruleset = ('table inet %s {\n chain output {\n  type filter hook output priority 0;\n'
+               '  ip daddr %s tcp dport %d drop\n }\n}\n' % (BLOCK_TABLE, HOSTS[BILLING], PORTS['billing']))
+    in_ns(ZVM, 'nft', '-f', '-', input_text=ruleset)
 
 
 def unblock_billing():

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: contributors to zerto_msp.billing
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lab ZVM REST API server (standard library only).
@@ -198,7 +197,7 @@ class ZvmHandler(BaseHTTPRequestHandler):
         if not header.startswith('Basic '):
             return None, None
         try:
-            user, _, password = base64.b64decode(header[6:]).decode('utf-8').partition(':')
+            user, _sep, password = base64.b64decode(header[6:]).decode('utf-8').partition(':')
         except (ValueError, UnicodeDecodeError):
             return None, None
         return user, password
@@ -440,7 +439,7 @@ def parse_listener(text):
 
 
 def parse_billing(text):
-    host, _, port = text.rpartition(':')
+    host, _sep, port = text.rpartition(':')
     return host, int(port)
 
 

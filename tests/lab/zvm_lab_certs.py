@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: contributors to zerto_msp.billing
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Generate a throw-away lab CA and server certificates for the ZVM API lab.
