@@ -3,7 +3,8 @@
 # to the lab resolver and a hand-made allow to the legacy billing addresses; IPv6 egress denied.
 # BACKEND nft or legacy selects iptables-nft or iptables-legacy, and the host's `iptables`
 # alternative points at it. Persisted in /etc/iptables/rules.v4 and rules.v6
-# (reload: iptables-restore -w /etc/iptables/rules.v4; ip6tables-restore -w /etc/iptables/rules.v6).
+# (reload: iptables-restore -w 10 /etc/iptables/rules.v4; ip6tables-restore -w 10 /etc/iptables/rules.v6;
+# iptables-legacy-restore takes the next argument as the wait time, so -w needs one).
 # Usage: baseline_iptables.sh BACKEND DNS_ADDRESS LEGACY_ADDRESS[,LEGACY_ADDRESS...]
 # Prints "applied" or "unchanged".
 set -eu
@@ -60,6 +61,6 @@ update-alternatives --quiet --set ip6tables "/usr/sbin/ip6tables-$backend"
 install -m 0640 "$wanted4" /etc/iptables/rules.v4
 install -m 0640 "$wanted6" /etc/iptables/rules.v6
 rm -f "$wanted4" "$wanted6"
-"iptables-$backend-restore" -w < /etc/iptables/rules.v4
-"ip6tables-$backend-restore" -w < /etc/iptables/rules.v6
+"iptables-$backend-restore" -w 10 < /etc/iptables/rules.v4
+"ip6tables-$backend-restore" -w 10 < /etc/iptables/rules.v6
 echo applied

@@ -3,7 +3,10 @@
 
   lab.py up [--hosts N] [--blocked K] [--recreate]
                                         build/refresh the lab (idempotent), write the inventory
+  lab.py infra                          image, network and billing host only (Molecule's part)
   lab.py inventory [-o PATH]            write the Ansible inventory of the running lab
+  lab.py check-address IP [--upstream-blocked]
+                                        is IP free for a Molecule scenario's host
   lab.py status                         show the lab's network and containers
   lab.py down [--purge]                 remove every lab container and the network
 
@@ -35,6 +38,8 @@ SHORT = {"nftables": "nft", "iptables-nft": "ipt-nft", "iptables-legacy": "ipt-l
 # Address slices of the /26 (docs/lab.md has the whole plan). Molecule scenarios use others.
 FLEET_FIRST, FLEET_LAST = "198.51.100.168", "198.51.100.190"
 FLEET_BLOCKED = ("198.51.100.136", "198.51.100.137")
+MOLECULE_FIRST, MOLECULE_LAST = "198.51.100.144", "198.51.100.167"
+MOLECULE_BLOCKED_FIRST, MOLECULE_BLOCKED_LAST = "198.51.100.138", "198.51.100.143"
 LAB_LABEL = "zerto.lab=1"
 
 
@@ -217,11 +222,22 @@ def remove_stale_fleet(wanted_names):
             podman("rm", "-f", "-t", "0", found["Id"])
 
 
-def cmd_up(args):
-    started = time.monotonic()
+def ensure_infra():
+    """Image, network and billing host: what every user of the lab shares. True if billing was (re)made."""
     build_image()
     ensure_network()
-    billing_made = ensure_billing()
+    return ensure_billing()
+
+
+def cmd_infra(_args):
+    started = time.monotonic()
+    made = ensure_infra()
+    print(f"lab infra up in {time.monotonic() - started:.1f}s: billing {'created' if made else 'kept'}")
+
+
+def cmd_up(args):
+    started = time.monotonic()
+    billing_made = ensure_infra()
     plan = fleet_plan(args.hosts, args.blocked)
     remove_stale_fleet({name for name, *_ in plan})
     common = sha(
@@ -238,6 +254,18 @@ def cmd_up(args):
         f"lab up in {time.monotonic() - started:.1f}s: billing {'created' if billing_made else 'kept'}, "
         f"{sum(made)} of {len(plan)} ZVM hosts created; inventory {path}"
     )
+
+
+def cmd_check_address(args):
+    """Molecule's create: is this platform address one that Molecule scenarios may use?"""
+    if args.upstream_blocked:
+        allowed = address_range(MOLECULE_BLOCKED_FIRST, MOLECULE_BLOCKED_LAST)
+        kind = "an upstream-blocked"
+    else:
+        allowed = address_range(MOLECULE_FIRST, MOLECULE_LAST)
+        kind = "a"
+    if args.address not in allowed:
+        sys.exit(f"{args.address} is not {kind} Molecule address: use {allowed[0]} to {allowed[-1]} (docs/lab.md)")
 
 
 def cmd_inventory(args):
@@ -282,6 +310,13 @@ def main():
     up.add_argument("--recreate", action="store_true", help="recreate the ZVM hosts (fresh baseline)")
     up.add_argument("--inventory", default=DEFAULT_INVENTORY, help="where to write the inventory")
     up.set_defaults(func=cmd_up)
+    sub.add_parser("infra", help="image, network and billing host only (what Molecule needs)").set_defaults(
+        func=cmd_infra
+    )
+    check = sub.add_parser("check-address", help="fail unless ADDRESS is in the Molecule slice of the plan")
+    check.add_argument("address")
+    check.add_argument("--upstream-blocked", action="store_true")
+    check.set_defaults(func=cmd_check_address)
     inventory = sub.add_parser("inventory", help="write the inventory of the running lab")
     inventory.add_argument("-o", "--output", default=DEFAULT_INVENTORY)
     inventory.set_defaults(func=cmd_inventory)
