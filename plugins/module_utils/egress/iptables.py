@@ -11,6 +11,7 @@ __metaclass__ = type
 
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base import BackendError, EgressBackend, Plan
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.files import FileChange, read_text
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress import iptables_entries
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_persist import update_rules_text
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_render import (
     delete_line,
@@ -188,6 +189,29 @@ class IptablesBackend(EgressBackend):
             else:
                 base = current
             change = FileChange(path, current, update_rules_text(base, wanted_by_chain, policies))
+            if change.changed:
+                changes.append(change)
+        if not check_mode:
+            for change in changes:
+                change.write()
+        return changes
+
+    def find_entries(self, state, networks, port, protocol="tcp"):
+        return iptables_entries.find_entries(state, networks, port, protocol, self.name)
+
+    def plan_removal(self, state, entries):
+        return iptables_entries.plan_removal(entries, self.name)
+
+    def persist_removal(self, plan, check_mode):
+        """Drop the removed rules from rules.v4 / rules.v6 (each once), nothing else."""
+        changes = []
+        for version, lines in sorted((plan.desired or {}).items()):
+            path = self.persist_paths.get(version)
+            current = read_text(path) if path else None
+            if current is None:
+                continue
+            specs = ["-A" + line[2:] for line in lines]
+            change = FileChange(path, current, iptables_entries.strip_rules_text(current, specs))
             if change.changed:
                 changes.append(change)
         if not check_mode:

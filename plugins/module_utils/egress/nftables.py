@@ -18,6 +18,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.markers i
     SET_NAME_BY_VERSION,
     is_owned_comment,
 )
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress import nft_entries
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_elements import elements_networks
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_persist import plan_persist
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_render import (
@@ -68,6 +69,29 @@ def _set_line(family, table, version, networks):
 
 def _rule_line(family, table, chain, text):
     return "table %s %s chain %s: %s" % (family, table, chain, text)
+
+
+def wants_from_owned(ruleset):
+    """TableWants describing the owned entries the ruleset holds now (what to persist after a
+    removal changed them)."""
+    wants = []
+    for table in ruleset.native_tables():
+        sets = {}
+        for version, set_name in SET_NAME_BY_VERSION.items():
+            owned = table.sets.get(set_name)
+            networks = collapse(elements_networks(owned.elements) or []) if owned is not None else []
+            if networks:
+                sets[version] = networks
+        chains, shape = [], ("tcp", 443)
+        for chain in table.ordered_chains():
+            signatures = [owned_rule_signature(r) for r in chain.rules if is_owned_comment(r.comment)]
+            signatures = [sig for sig in signatures if sig and sig[0] in sets]
+            if signatures:
+                chains.append(chain.name)
+                shape = (signatures[0][2], signatures[0][3])
+        if sets and chains:
+            wants.append(TableWant(table.family, table.name, sets, chains, shape[0], shape[1]))
+    return wants
 
 
 def owned_lines(ruleset):
@@ -263,3 +287,17 @@ class NftablesBackend(EgressBackend):
             for change in changed:
                 change.write()
         return changed
+
+    def find_entries(self, state, networks, port, protocol="tcp"):
+        return nft_entries.find_entries(state, networks, port, protocol)
+
+    def plan_removal(self, state, entries):
+        return nft_entries.plan_removal(state, entries)
+
+    def persist_removal(self, plan, check_mode):
+        """Rewrite the collection's own persisted file from the owned entries left after the
+        removal. Hand-made entries in the main configuration are reported, not edited."""
+        plan.desired = wants_from_owned(self.read_state()) if not check_mode else plan.desired
+        if plan.desired is None:
+            return []
+        return self.persist(plan, check_mode)
