@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark: probe a /24 whose every address is dropped upstream.
 
 Prints wall time / floor, where floor = ceil(N / max_workers) * timeout (N addresses probed).
@@ -73,7 +72,7 @@ def main():
         return
     build()
     try:
-        for _ in range(args.runs):
+        for _run in range(args.runs):
             subprocess.run(["ip", "netns", "exec", CLIENT, sys.executable, os.path.abspath(__file__), "--inner",
                             "--timeout", str(args.timeout), "--workers", str(args.workers)], check=True)
     finally:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The probe lab: a ZVM host, a billing endpoint host with lab DNS, and a Squid proxy.
 
 Every host is a network namespace (``zbl-*``) on a bridge in its own namespace; addresses are
@@ -129,8 +128,8 @@ def up(state_dir):
 
     netns.add_switch(SWITCH)
     netns.add_host(ZVM, SWITCH, [ZVM_IP], PREFIX)
-    billing_ips = [e[0] for e in ENDPOINTS.values()] + [CLOSED_IP, FILTERED_IP, PROHIBITED_IP,
-                                                         LOCAL_DROP_IP, LOCAL_REJECT_IP, DNS_IP]
+    failure_ips = [CLOSED_IP, FILTERED_IP, PROHIBITED_IP, LOCAL_DROP_IP, LOCAL_REJECT_IP, DNS_IP]
+    billing_ips = [e[0] for e in ENDPOINTS.values()] + failure_ips
     netns.add_host(BILLING, SWITCH, billing_ips, PREFIX)
     netns.add_host(PROXY, SWITCH, [PROXY_IP], PREFIX)
     for ns in (ZVM, PROXY):

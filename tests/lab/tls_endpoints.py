@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Lab billing endpoints: one HTTPS (or plain) listener per address, from a JSON spec.
 
 Standard library only: runs inside a lab host with the system Python.
