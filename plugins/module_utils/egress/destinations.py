@@ -33,7 +33,7 @@ def parse_destination(entry):
         network = ipaddress.ip_network(text, strict=False)
     except ValueError as exc:
         raise DestinationError(entry, str(exc))
-    if "/" in text and network.network_address != ipaddress.ip_interface(text).ip:
+    if "/" in text and str(network.network_address) != str(ipaddress.ip_address(text.split("/")[0])):
         raise DestinationError(entry, "has host bits set; did you mean %s?" % network)
     if network.is_unspecified or (network.prefixlen == 0):
         raise DestinationError(entry, "would allow every destination; refusing")
