@@ -30,7 +30,7 @@ description:
   - Rules and sets the collection does not own are never flushed, reordered or edited.
   - Re-running with other O(destinations) refreshes the sets / rules to exactly the new list.
 author:
-  - zerto_msp.billing maintainers
+  - Zerto MSP billing maintainers (@zerto-msp)
 extends_documentation_fragment:
   - zerto_msp.billing.attributes
   - zerto_msp.billing.attributes.PLATFORM_LINUX

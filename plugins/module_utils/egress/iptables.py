@@ -59,17 +59,17 @@ def plan_family(state, chains, networks, protocol, port):
         # otherwise every copy goes and a fresh one is inserted (deleting by spec cannot pick
         # which copy of a duplicate goes).
         counts = {}
-        for _, rule, key in owned:
+        for position, rule, key in owned:
             counts[key] = counts.get(key, 0) + 1
         keep = set()
         for index, rule, key in owned:
             if key in wanted and counts[key] == 1 and (blocking is None or index < blocking):
                 keep.add(key)
-        for _, rule, key in owned:
+        for position, rule, key in owned:
             if key not in keep:
                 restore.append(delete_line(rule.line))
                 removed.append("%s: %s" % (TOOL_BY_VERSION[state.version], rule.line))
-        remaining = [r for _, r, key in owned if key in keep] + [r for r in rules if not r.owned]
+        remaining = [r for position, r, key in owned if key in keep] + [r for r in rules if not r.owned]
         remaining.sort(key=rules.index)
         position = table.first_blocking_index(chain, remaining)
         missing = [line for key, line in sorted(wanted.items(), key=lambda kv: kv[0][1]) if key not in keep]

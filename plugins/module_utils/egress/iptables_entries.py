@@ -30,7 +30,7 @@ def _ports(rule):
         return "any", None
     ports = []
     for part in value.split(","):
-        low, _, high = part.partition(":")
+        low, separator, high = part.partition(":")
         try:
             ports.extend(range(int(low), int(high or low) + 1))
         except ValueError:

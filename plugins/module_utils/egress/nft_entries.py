@@ -145,7 +145,6 @@ def _set_entries(ruleset, table_key, set_name, refs, targets, port, protocol):
     location = {"family": table.family, "table": table.name, "set": set_name}
     text = "table %s %s set %s" % (table.family, table.name, set_name)
     owned = is_owned_set_name(set_name)
-    shown = lambda items: [_raw_text(raw) for raw, _ in items]  # noqa: E731
     if partial:
         return [Entry(BACKEND, "set", location, text, shown(matched + partial), shown(others), "manual_review",
                       "an element covers more than the given destinations", owned)]
@@ -159,6 +158,10 @@ def _set_entries(ruleset, table_key, set_name, refs, targets, port, protocol):
     entries.append(Entry(BACKEND, "set", location, text, shown(matched), [], "remove",
                          "holds only the given destinations", owned, ref=(nft_set, matched)))
     return entries
+
+
+def shown(items):
+    return [_raw_text(raw) for raw, networks in items]
 
 
 def _raw_text(raw):

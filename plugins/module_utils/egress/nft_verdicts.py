@@ -18,12 +18,10 @@ def _walk(value):
     if isinstance(value, dict):
         yield value
         for inner in value.values():
-            for found in _walk(inner):
-                yield found
+            yield from _walk(inner)
     elif isinstance(value, list):
         for inner in value:
-            for found in _walk(inner):
-                yield found
+            yield from _walk(inner)
 
 
 def expr_drops(expr):

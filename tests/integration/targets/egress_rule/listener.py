@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """TCP listener for the lab peer: accepts on every given port, answers "ok", closes."""
 import socket
 import sys
@@ -11,7 +10,7 @@ def serve(port):
     server.bind(("0.0.0.0", port))
     server.listen(16)
     while True:
-        conn, _ = server.accept()
+        conn, peer = server.accept()
         try:
             conn.sendall(b"ok\n")
         finally:

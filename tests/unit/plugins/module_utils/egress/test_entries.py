@@ -50,7 +50,7 @@ def test_nft_set_of_only_legacy_members_goes_with_its_rule(fixture_text):
 
 
 def test_nft_owned_set_is_narrowed_and_marked_owned(fixture_text):
-    _, entries = nft_found(fixture_text, "nft_admin_owned.json", ["198.51.100.70"])
+    entries = nft_found(fixture_text, "nft_admin_owned.json", ["198.51.100.70"])[1]
     owned = [e for e in entries if e.owned]
     assert summary(owned) == [("set", "zerto_billing_v4", "narrow")]
     assert owned[0].others == ["198.51.100.80/29"]

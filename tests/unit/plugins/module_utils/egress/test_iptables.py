@@ -63,13 +63,13 @@ def test_forward_only_when_asked(fixture_text):
 def test_ipv6_rules_compare_by_value_not_spelling(fixture_text):
     text = fixture_text("ip6tables_legacy_save.txt").replace(":OUTPUT ACCEPT", ":OUTPUT DROP")
     state = FamilyState(6, text)
-    restore, added, removed, _ = plan_family(state, ["OUTPUT"], parse_destinations(["::ffff:198.51.100.70"]), "tcp", 443)
+    restore, added, removed = plan_family(state, ["OUTPUT"], parse_destinations(["::ffff:198.51.100.70"]), "tcp", 443)[:3]
     assert (restore, added, removed) == ([], [], [])
 
 
 def test_chain_that_cannot_drop_gets_nothing_and_loses_ours(fixture_text):
     state = FamilyState(6, fixture_text("ip6tables_legacy_save.txt"))
-    restore, added, removed, _ = plan_family(state, ["OUTPUT"], parse_destinations(["::ffff:198.51.100.70"]), "tcp", 443)
+    restore, added, removed = plan_family(state, ["OUTPUT"], parse_destinations(["::ffff:198.51.100.70"]), "tcp", 443)[:3]
     assert added == [] and restore == ["-D OUTPUT -d ::ffff:198.51.100.70/128 " + OURS]
 
 

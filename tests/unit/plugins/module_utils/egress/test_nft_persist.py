@@ -58,7 +58,7 @@ def test_plan_persist_writes_and_removes(tmp_path):
     for change in changes:
         change.write()
     assert plan_persist([want()], ours, str(main))[0][0].changed is False
-    changes, _ = plan_persist([], ours, str(main))
+    changes = plan_persist([], ours, str(main))[0]
     for change in changes:
         change.write()
     assert main.read_text() == CONF and not (tmp_path / "d" / "zb.nft").exists()
