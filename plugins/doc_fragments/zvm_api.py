@@ -72,7 +72,7 @@ options:
     description:
       - HTTP proxy for the API calls, for example V(http://proxy.example.net:3128).
       - When unset, the E(https_proxy) and E(no_proxy) environment variables apply.
-      - Credentials in the proxy URL are never echoed.
+      - Credentials may be given in the URL; the value is treated as a secret and never echoed.
     type: str
 notes:
   - The module runs on the controller or the execution environment, which must reach O(api_url).

@@ -63,7 +63,8 @@ def zvm_api_argument_spec():
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),
-        proxy=dict(type='str'),
+        # The URL may carry proxy credentials.
+        proxy=dict(type='str', no_log=True),
     )
 
 
@@ -165,7 +166,9 @@ class ZvmClient(object):
         self._http = requests.Session()
         # Environment proxies are resolved here; trust_env would also let ~/.netrc replace our auth.
         self._http.trust_env = False
+        self._proxy_password = None
         if proxy:
+            self._proxy_password = urlsplit(proxy).password
             self._http.proxies = {'https': proxy, 'http': proxy}
         else:
             self._http.proxies = requests.utils.get_environ_proxies(self.base_url)
@@ -191,7 +194,7 @@ class ZvmClient(object):
         return False
 
     def scrub(self, text):
-        return scrub(text, self.username, (self.password, self.client_secret, self._refresh_token)
+        return scrub(text, self.username, (self.password, self.client_secret, self._refresh_token, self._proxy_password)
                      + tuple(self._auth_headers.values()))
 
     def _raw(self, method, path, **kwargs):

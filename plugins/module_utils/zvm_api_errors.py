@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import base64
 import errno
+import re
 import socket
 import ssl
 
@@ -132,6 +133,15 @@ def _unreachable_reason(chain):
     return 'connection_failed'
 
 
+def _proxy_answer(chain):
+    """The proxy's status line for a refused CONNECT, as urllib3 reports it."""
+    for item in chain:
+        match = re.search(r'Tunnel connection failed: ([0-9]{3}[^\'")]*)', str(item))
+        if match:
+            return match.group(1).strip()
+    return None
+
+
 def transport_error(exc, url):
     """Map a requests/urllib3/socket exception raised while talking to ``url`` onto a ZvmApiError."""
     chain = _cause_chain(exc)
@@ -139,8 +149,9 @@ def transport_error(exc, url):
     if tls is not None:
         return tls
     reason = _unreachable_reason(chain)
-    return ZvmUnreachableError('Cannot reach the ZVM API at %s: %s.' % (url, _UNREACHABLE_TEXT[reason]),
-                               reason=reason)
+    detail = _proxy_answer(chain) if reason == 'proxy' else None
+    return ZvmUnreachableError('Cannot reach the ZVM API at %s: %s%s.' % (
+        url, _UNREACHABLE_TEXT[reason], ' (%s)' % detail if detail else ''), reason=reason)
 
 
 def scrub(text, username=None, secrets=()):

@@ -196,7 +196,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_alerts impor
 from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_api import (
     client_from_module, fail_with_api_error, zvm_api_argument_spec)
 from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_api_errors import (
-    ZvmApiError, ZvmUnexpectedResponse)
+    ZvmApiError, ZvmCredentialsError, ZvmUnexpectedResponse)
 from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_json import ci_get
 from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_version import parse_version
 
@@ -239,7 +239,9 @@ def gather(client, params, warn):
                                                      params['billing_description_keywords'])
     try:
         result['license'] = license_facts(client.get_json('/v1/license'))
-    except ZvmUnexpectedResponse as exc:
+    except (ZvmUnexpectedResponse, ZvmCredentialsError) as exc:
+        if isinstance(exc, ZvmCredentialsError) and exc.status != 403:
+            raise
         warn('License details not available: %s' % exc.message)
         result['license'] = None
     return result

@@ -1,9 +1,9 @@
 # Copyright: contributors to zerto_msp.billing
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ZVM API lab: a controller, a ZVM host and a billing endpoint, each a network namespace.
+"""The ZVM API lab: a controller, a ZVM host, a proxy and a billing endpoint, each a network namespace.
 
-The three ``zba-zapi-*`` namespaces hang off a bridge in a fourth one; addresses are in
-198.51.100.192/26 and nothing is routed anywhere else. Nothing touches the root namespace.
+The four ``zba-zapi-*`` host namespaces hang off a bridge in a fifth one; addresses are in
+198.51.100.192/26, there are no routes beyond it, and nothing touches the root namespace.
 
     zvm_api_lab.py up <state dir>       build it (after removing leftovers), write lab_vars.json
     zvm_api_lab.py down [state dir]     remove it (also after an aborted run)
@@ -19,11 +19,13 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SWITCH, CONTROLLER, ZVM, BILLING = 'zba-zapi-sw', 'zba-zapi-ctl', 'zba-zapi-zvm', 'zba-zapi-bill'
-HOSTS = {CONTROLLER: '198.51.100.193', ZVM: '198.51.100.194', BILLING: '198.51.100.198'}
+SWITCH, CONTROLLER, ZVM = 'zba-zapi-sw', 'zba-zapi-ctl', 'zba-zapi-zvm'
+PROXY, BILLING = 'zba-zapi-proxy', 'zba-zapi-bill'
+HOSTS = {CONTROLLER: '198.51.100.193', ZVM: '198.51.100.194', PROXY: '198.51.100.195', BILLING: '198.51.100.198'}
+LAB_NET = '198.51.100.192/26'
 PREFIX = 26
 PORTS = {'session': 9669, 'keycloak': 443, 'session_alt': 9443, 'control': 8080,
-         'closed': 9771, 'filtered': 9772, 'billing': 443}
+         'closed': 9771, 'filtered': 9772, 'billing': 443, 'proxy': 3128}
 LAB_TABLE = 'zba_zapi_lab'
 BLOCK_TABLE = 'zba_zapi_billing_block'
 
@@ -79,7 +81,7 @@ def wait_for_port(ns, address, port, deadline=20.0):
 
 
 def down(_state=None):
-    for ns in (CONTROLLER, ZVM, BILLING, SWITCH):
+    for ns in (CONTROLLER, ZVM, PROXY, BILLING, SWITCH):
         remove_namespace(ns)
 
 
@@ -99,13 +101,15 @@ def up(state):
     run(sys.executable, os.path.join(HERE, 'zvm_lab_certs.py'), certs,
         'zvm:%s' % HOSTS[ZVM], 'billing:%s' % HOSTS[BILLING])
     lab = {
-        'zvm_ip': HOSTS[ZVM], 'billing_ip': HOSTS[BILLING], 'ports': PORTS,
+        'zvm_ip': HOSTS[ZVM], 'billing_ip': HOSTS[BILLING], 'proxy_ip': HOSTS[PROXY], 'ports': PORTS,
         'ca_path': os.path.join(certs, 'ca.pem'),
         'username': 'zba-operator',
         'password': 'Zba-Pw-%s' % secrets.token_hex(8),
         'client_id': 'zba-automation',
         'client_secret': 'Zba-Secret-%s' % secrets.token_hex(8),
         'license_key': 'ZBA-LAB-LICENSE-KEY-4d3c2b1a',
+        'proxy_user': 'zba-proxy-user',
+        'proxy_password': 'Zba-ProxyPw-%s' % secrets.token_hex(8),
         'lab_script': os.path.abspath(__file__),
         'state_dir': os.path.abspath(state),
     }
@@ -123,7 +127,11 @@ def up(state):
                 '--username', lab['username'], '--password', lab['password'],
                 '--client-id', lab['client_id'], '--client-secret', lab['client_secret']],
           os.path.join(state, 'zvm_api.log'))
+    spawn(PROXY, [sys.executable, os.path.join(HERE, 'zvm_connect_proxy.py'), '--address', HOSTS[PROXY],
+                  '--port', str(PORTS['proxy']), '--allow', LAB_NET, '--user', lab['proxy_user'],
+                  '--password', lab['proxy_password']], os.path.join(state, 'proxy.log'))
     wait_for_port(CONTROLLER, HOSTS[BILLING], PORTS['billing'])
+    wait_for_port(CONTROLLER, HOSTS[PROXY], PORTS['proxy'])
     for name in ('session', 'keycloak', 'session_alt', 'control'):
         wait_for_port(CONTROLLER, HOSTS[ZVM], PORTS[name])
     with open(os.path.join(state, 'lab_vars.json'), 'w') as handle:

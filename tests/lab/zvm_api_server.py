@@ -20,7 +20,8 @@ posts a usage record; on failure the answer is a failure and an active LIC0012 a
 success the alert clears. ``send_mode: fail`` fails without connecting.
 
 A plain HTTP control port (lab only) serves ``GET /lab/state``, ``POST /lab/config``,
-``POST /lab/alerts`` and ``POST /lab/reset``.
+``POST /lab/alerts`` and ``POST /lab/reset``; the state counts logins, logouts, expiries,
+sendUsage outcomes and API requests per client address.
 
 Usage: zvm_api_server.py --address A --cert C --key K --billing HOST:PORT --billing-ca CA
        --listener session:9669:pascal:legacy --listener keycloak:443:camel:modern
@@ -99,6 +100,7 @@ class Lab(object):
             self.keycloak_sessions = set()
             self.alerts = baseline_alerts()
             self.billing_alert = None
+            self.clients = {}
             self.counts = dict.fromkeys(
                 ('session_logins', 'session_logouts', 'session_login_failures', 'session_expired_rejections',
                  'keycloak_logins', 'keycloak_logouts', 'keycloak_login_failures', 'token_expired_rejections',
@@ -113,6 +115,7 @@ class Lab(object):
                 'open_keycloak_sessions': len(self.keycloak_sessions),
                 'billing_alert_active': self.billing_alert is not None,
                 'counts': dict(self.counts),
+                'clients': dict(self.clients),
                 'config': copy.deepcopy(self.config),
             }
 
@@ -339,6 +342,9 @@ class ZvmHandler(BaseHTTPRequestHandler):
 
     def route(self, method):
         path = urlsplit(self.path).path.rstrip('/')
+        with self.lab.lock:
+            client = self.client_address[0]
+            self.lab.clients[client] = self.lab.clients.get(client, 0) + 1
         flavour = self.server.flavour
         if flavour == 'session' and method == 'POST' and path == '/v1/session/add':
             return self.session_add()

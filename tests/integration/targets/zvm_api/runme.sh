@@ -10,7 +10,7 @@ state=$(mktemp -d /tmp/zba-zapi.XXXXXX)
 cleanup() {
   status=$?
   if [ "$status" -ne 0 ]; then
-    for log in "$state"/zvm_api.log "$state"/billing.log; do
+    for log in "$state"/zvm_api.log "$state"/billing.log "$state"/proxy.log; do
       [ -f "$log" ] && { echo "--- tail of $log"; tail -n 40 "$log"; }
     done
   fi
@@ -35,7 +35,8 @@ lab = json.load(open(sys.argv[1]))['zvm_lab']
 text = open(sys.argv[2]).read()
 basic = base64.b64encode(('%s:%s' % (lab['username'], lab['password'])).encode()).decode()
 leaks = {'password': lab['password'], 'client secret': lab['client_secret'], 'basic auth header': basic,
-         'license key': lab['license_key']}
+         'license key': lab['license_key'], 'proxy password': lab['proxy_password'],
+         'wrong proxy password': 'Zba-WrongProxyPw', 'wrong password': 'Zba-WrongPw-5e1f07'}
 problems = ['%s found in the play output' % name for name, value in leaks.items() if value in text]
 problems += ['%r found in the play output' % marker for marker in ('Traceback', 'MODULE FAILURE', 'module_stderr')
              if marker in text]

@@ -86,6 +86,14 @@ def test_unreachable_reasons(exc, reason):
     assert error.message.startswith('Cannot reach the ZVM API at %s: ' % URL)
 
 
+def test_proxy_refusal_carries_the_proxy_answer():
+    exc = wrapped(requests.exceptions.ProxyError, urllib3.exceptions.ProxyError(
+        'Unable to connect to proxy', OSError('Tunnel connection failed: 407 Proxy Authentication Required')))
+    error = transport_error(exc, URL)
+    assert error.reason == 'proxy'
+    assert error.message.endswith('refused the CONNECT (407 Proxy Authentication Required).')
+
+
 def test_cycles_in_the_cause_chain_terminate():
     first, second = ValueError('a'), ValueError('b')
     first.__context__, second.__context__ = second, first
