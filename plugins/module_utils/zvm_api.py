@@ -83,6 +83,20 @@ def parse_api_url(api_url):
     return 'https://%s%s' % (parts.netloc, parts.path.rstrip('/')), port
 
 
+def parse_proxy_url(proxy):
+    """The password in a proxy URL (None if none), after checking its form; the URL is never echoed."""
+    if not proxy:
+        return None
+    try:
+        parts = urlsplit(proxy)
+        valid = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ZvmOptionsError('proxy must look like http://[user:password@]proxy.example.net:3128.')
+    return parts.password
+
+
 def choose_auth(auth, port, username=None, password=None, client_id=None, client_secret=None):
     """``session``, ``keycloak`` or ``probe`` (try Keycloak, fall back to session), after checking credentials."""
     has_user = bool(username) and password is not None
@@ -166,9 +180,8 @@ class ZvmClient(object):
         self._http = requests.Session()
         # Environment proxies are resolved here; trust_env would also let ~/.netrc replace our auth.
         self._http.trust_env = False
-        self._proxy_password = None
+        self._proxy_password = parse_proxy_url(proxy)
         if proxy:
-            self._proxy_password = urlsplit(proxy).password
             self._http.proxies = {'https': proxy, 'http': proxy}
         else:
             self._http.proxies = requests.utils.get_environ_proxies(self.base_url)

@@ -5,6 +5,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
 lab_script="$root/tests/lab/zvm_api_lab.py"
+
+# One lab run at a time: the namespace names are fixed, and `up` removes leftovers.
+exec 9>/run/lock/zba-zapi-lab.lock
+flock -w 240 9 || { echo "another zvm_api lab run holds /run/lock/zba-zapi-lab.lock" >&2; exit 1; }
+
 state=$(mktemp -d /tmp/zba-zapi.XXXXXX)
 
 cleanup() {

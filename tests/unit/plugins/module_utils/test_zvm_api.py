@@ -8,7 +8,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_api import (
-    ZvmClient, choose_auth, interpret_send_usage, parse_api_url)
+    ZvmClient, choose_auth, interpret_send_usage, parse_api_url, parse_proxy_url)
 from ansible_collections.zerto_msp.billing.plugins.module_utils.zvm_api_errors import (
     ZvmOptionsError, ZvmUnexpectedResponse)
 
@@ -113,3 +113,19 @@ def test_client_ignores_environment_proxy_when_one_is_given(monkeypatch):
     assert given._http.proxies == {'https': 'http://given.example.net:8080', 'http': 'http://given.example.net:8080'}
     monkeypatch.setenv('no_proxy', 'zvm')
     assert 'https' not in ZvmClient('https://zvm:9669', username='u', password='p')._http.proxies
+
+
+@pytest.mark.parametrize('proxy, password', [
+    (None, None), ('', None), ('http://proxy:3128', None), ('http://user:Pw-9@proxy:3128', 'Pw-9'),
+    ('https://user:Pw-9@[2001:db8::1]:3128', 'Pw-9'),
+])
+def test_parse_proxy_url(proxy, password):
+    assert parse_proxy_url(proxy) == password
+
+
+@pytest.mark.parametrize('proxy', ['proxy:3128', 'socks5://user:Pw-9@proxy:1080', 'http://user:Pw-9@proxy:port',
+                                   'http://'])
+def test_parse_proxy_url_rejects_without_echoing(proxy):
+    with pytest.raises(ZvmOptionsError) as caught:
+        parse_proxy_url(proxy)
+    assert 'Pw-9' not in caught.value.message
