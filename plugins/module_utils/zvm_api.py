@@ -22,6 +22,7 @@ __metaclass__ = type
 
 import json
 import os
+import ssl
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -97,6 +98,20 @@ def parse_proxy_url(proxy):
     return parts.password
 
 
+def check_ca_path(ca_path):
+    """Fail early and clearly on a CA path that does not exist or holds no PEM certificate."""
+    if not os.path.exists(ca_path):
+        raise ZvmOptionsError('ca_path %s does not exist.' % ca_path)
+    try:
+        if os.path.isdir(ca_path):
+            ssl.create_default_context(capath=ca_path)
+        else:
+            ssl.create_default_context(cafile=ca_path)
+    except (ssl.SSLError, OSError) as exc:
+        raise ZvmOptionsError('ca_path %s could not be loaded as PEM CA certificates: %s.'
+                              % (ca_path, getattr(exc, 'reason', None) or exc))
+
+
 def choose_auth(auth, port, username=None, password=None, client_id=None, client_secret=None):
     """``session``, ``keycloak`` or ``probe`` (try Keycloak, fall back to session), after checking credentials."""
     has_user = bool(username) and password is not None
@@ -165,8 +180,8 @@ class ZvmClient(object):
         self.base_url, port = parse_api_url(api_url)
         if timeout is None or timeout <= 0:
             raise ZvmOptionsError('timeout must be a positive number of seconds.')
-        if validate_certs and ca_path and not os.path.exists(ca_path):
-            raise ZvmOptionsError('ca_path %s does not exist.' % ca_path)
+        if validate_certs and ca_path:
+            check_ca_path(ca_path)
         self.mode = choose_auth(auth, port, username, password, client_id, client_secret)
         self.username = username
         self.password = password

@@ -98,6 +98,10 @@ def test_client_validates_options_before_any_network(tmp_path):
         ZvmClient('https://zvm:9669', username='u', password='p', timeout=0)
     with pytest.raises(ZvmOptionsError):
         ZvmClient('https://zvm:9669', username='u', password='p', ca_path=str(tmp_path / 'missing.pem'))
+    (tmp_path / 'not.pem').write_text('not a certificate')
+    with pytest.raises(ZvmOptionsError) as caught:
+        ZvmClient('https://zvm:9669', username='u', password='p', ca_path=str(tmp_path / 'not.pem'))
+    assert 'could not be loaded as PEM' in caught.value.message
     client = ZvmClient('https://zvm:9669', username='u', password='p', validate_certs=False,
                        ca_path=str(tmp_path / 'ignored.pem'))
     assert client.mode == 'session' and client.platform is None
