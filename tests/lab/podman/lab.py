@@ -212,6 +212,8 @@ def ensure_zvm(name, variant, address, blocked, common, recreate):
     if run_container(container, name, address, config, labels, dns=PLAN["lab_dns_address"], recreate=recreate):
         apply_baseline(container, variant)
         install_ca(container)
+        with open(os.path.join(HERE, "ruleset_snapshot.py"), "rb") as handle:
+            podman("exec", "-i", container, "python3", "-", "save", "baseline", variant, stdin=handle)
         return True
     return False
 
@@ -246,6 +248,7 @@ def cmd_up(args):
         json.dumps(PLAN, sort_keys=True),
         read(os.path.join(HERE, "baseline_nftables.sh")),
         read(os.path.join(HERE, "baseline_iptables.sh")),
+        read(os.path.join(HERE, "ruleset_snapshot.py")),
     )
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         made = list(pool.map(lambda host: ensure_zvm(*host, common, args.recreate), plan))
