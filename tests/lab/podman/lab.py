@@ -241,7 +241,7 @@ def cmd_up(args):
     started = time.monotonic()
     billing_made = ensure_infra()
     plan = fleet_plan(args.hosts, args.blocked)
-    remove_stale_fleet({name for name, *_ in plan})
+    remove_stale_fleet({host[0] for host in plan})
     common = sha(
         image_id(),
         read(PLAN["lab_ca_controller_path"]),

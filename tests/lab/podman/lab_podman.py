@@ -14,7 +14,7 @@ def podman(*args, stdin=None, check=True):
     """Run podman; returns stdout. On failure exits with podman's own message."""
     if shutil.which("podman") is None:
         sys.exit("podman is missing: apt-get install podman runc (see requirements/apt.txt)")
-    result = subprocess.run(["podman", *args], stdin=stdin, capture_output=True, text=True)
+    result = subprocess.run(["podman", *args], stdin=stdin, capture_output=True, text=True, check=False)
     if check and result.returncode != 0:
         sys.exit(f"podman {' '.join(args)} failed ({result.returncode}):\n{result.stderr.strip()}")
     return result.stdout
