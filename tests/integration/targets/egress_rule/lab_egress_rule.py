@@ -148,11 +148,15 @@ class Scenario(object):
     def saves(self):
         return [in_ns(self.host, "%s-%s-save" % (tool, self.kind)).stdout for tool in ("iptables", "ip6tables")]
 
-    def full(self):
-        """Whole ruleset, counters zeroed (traffic moves them), in a comparable form."""
+    def full(self, handles=True):
+        """Whole ruleset, counters zeroed (traffic moves them), in a comparable form; nft
+        handles are left out when comparing with a ruleset loaded anew (they renumber)."""
         if self.kind == "nftables":
             items = json.loads(in_ns(self.host, "nft", "-j", "list", "ruleset").stdout)["nftables"]
-            return [json.dumps(_zero_counters(i), sort_keys=True) for i in items if "metainfo" not in i]
+            items = [_zero_counters(i) for i in items if "metainfo" not in i]
+            if not handles:
+                items = [_drop_handles(i) for i in items]
+            return [json.dumps(i, sort_keys=True) for i in items]
         lines = []
         for text in self.saves():
             for line in text.splitlines():
@@ -173,6 +177,25 @@ class Scenario(object):
             return rules, sets
         return sum(text.count(OWNER) for text in self.saves()), 0
 
+    def entries(self, check_mode=False, **extra):
+        options = dict(
+            destinations=[LEGACY], hostnames=["autologs.zerto.com"], hosts_path=self.path("hosts"),
+            backup_dir=self.path("backups"), nftables_persist_path=self.path("nftables.d/zerto_billing.nft"),
+            nftables_main_config=self.path("nftables.conf"), iptables_persist_path_v4=self.path("rules.v4"),
+            iptables_persist_path_v6=self.path("rules.v6"), lock_path=self.path("egress.lock"),
+        )
+        options.update(extra)
+        return self.run(check_mode, "entries.yml", "entries", **options)
+
+    def restore_backup(self, folder):
+        if self.kind == "nftables":
+            in_ns(self.host, "nft", "flush", "ruleset")
+            in_ns(self.host, "nft", "-f", os.path.join(folder, "nftables", "nftables.nft"))
+            return
+        for tool in ("iptables", "ip6tables"):
+            in_ns(self.host, "%s-%s-restore" % (tool, self.kind),
+                  os.path.join(folder, "iptables-%s" % self.kind, "%s-save.txt" % tool))
+
     def files(self):
         found = {}
         for name in ("nftables.conf", "nftables.d/zerto_billing.nft", "rules.v4", "rules.v6"):
@@ -181,13 +204,13 @@ class Scenario(object):
         return found
 
     # --- running the module ---------------------------------------------------------------
-    def run(self, check_mode=False, **options):
+    def run(self, check_mode=False, playbook="module.yml", var="egress", **options):
         self.runs += 1
         result_file = self.path("result-%d.json" % self.runs)
         variables = self.path("vars-%d.json" % self.runs)
         with open(variables, "w") as handle:
-            json.dump({"egress": options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
-        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, "module.yml"), "-e", "@" + variables]
+            json.dump({var: options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
+        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook), "-e", "@" + variables]
         if check_mode:
             argv += ["--check", "--diff"]
         proc = in_ns(self.host, *argv, check=False)
@@ -202,6 +225,14 @@ def _zero_counters(value):
         return dict((k, None if k == "counter" else _zero_counters(v)) for k, v in value.items())
     if isinstance(value, list):
         return [_zero_counters(v) for v in value]
+    return value
+
+
+def _drop_handles(value):
+    if isinstance(value, dict):
+        return dict((k, _drop_handles(v)) for k, v in value.items() if k != "handle")
+    if isinstance(value, list):
+        return [_drop_handles(v) for v in value]
     return value
 
 
@@ -283,6 +314,41 @@ def exercise(s):
     check(not r.get("failed") and not r.get("changed"), "second state=absent changed=false")
 
 
+def legacy_cleanup(s):
+    """egress_entries on the same host: the hand-made legacy allow and an /etc/hosts pin go, with
+    a backup that restores the previous ruleset exactly; our allow and the unrelated rule stay."""
+    print("== egress_entries (%s)" % s.key, flush=True)
+    with open(s.path("hosts"), "w") as handle:
+        handle.write("127.0.0.1\tlocalhost\n%s\tautologs.zerto.com\n%s\tbilling-new.lab other.lab\n" % (LEGACY, NEW))
+    r = s.run(**s.options())
+    check(not r.get("failed") and s.reachable(NEW), "allow in place before the cleanup")
+    full0, files0, loose0 = s.full(), s.files(), s.full(handles=False)
+    r = s.entries()
+    found = [(e["kind"], e["action"], e["owned"]) for e in r.get("entries", [])]
+    check(not r.get("failed") and not r.get("changed") and ("rule", "remove", False) in found
+          and ("hosts_line", "remove", False) in found, "find only: hand-made legacy rule and hosts pin found %s %s" % (found, r.get("msg", "")))
+    check(s.full() == full0 and s.files() == files0, "find only changed nothing")
+    r = s.entries(check_mode=True, remove=True)
+    check(not r.get("failed") and r.get("changed") and r.get("removed"), "check mode reports the removal")
+    check(s.full() == full0 and not os.path.exists(s.path("backups")), "check mode removed nothing, wrote no backup")
+    r = s.entries(remove=True)
+    check(not r.get("failed") and r.get("changed") and r.get("backup"), "removal with backup: %s" % r.get("msg", ""))
+    check(not s.reachable(LEGACY), "legacy endpoint blocked after the cleanup")
+    check(s.reachable(NEW) and s.reachable(UNRELATED, 8443), "new endpoint and unrelated traffic still pass")
+    gone = [line for line in full0 if line not in s.full()]
+    check(len(gone) == 1 and LEGACY in gone[0], "exactly the legacy rule went: %s" % gone)
+    check([line for line in s.full() if line not in full0] == [], "nothing else changed")
+    with open(s.path("hosts")) as handle:
+        check("autologs" not in handle.read(), "hosts pin removed")
+    if s.kind != "nftables":
+        check(LEGACY not in s.files()["rules.v4"], "rules.v4 no longer holds the legacy rule")
+    r2 = s.entries(remove=True)
+    check(not r2.get("failed") and not r2.get("changed"), "second cleanup changed=false")
+    s.restore_backup(r["backup"])
+    check(s.full(handles=False) == loose0, "the backup restores the previous ruleset exactly")
+    check(s.reachable(LEGACY), "legacy endpoint reachable again after restoring the backup")
+
+
 def bad_inputs(s):
     print("== bad input (%s)" % s.key, flush=True)
     full0, files0 = s.full(), s.files()
@@ -313,6 +379,8 @@ def main():
         bad_inputs(scenarios[0])
         for s in scenarios:
             exercise(s)
+        for s in (scenarios[0], scenarios[2]):
+            legacy_cleanup(s)
     finally:
         cleanup()
     print("egress_rule lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))

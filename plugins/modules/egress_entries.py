@@ -1,0 +1,293 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to zerto_msp.billing
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: egress_entries
+short_description: Find, back up and remove firewall entries that allow given (legacy) destinations
+version_added: 0.1.0
+description:
+  - Finds every egress entry that allows O(destinations) on O(port) in the firewalls the host uses,
+    whether the collection made it or someone made it by hand years ago. nftables covers rules and
+    named sets in any table. iptables and ip6tables are read with iptables-save. C(/etc/hosts) pins
+    of O(hostnames) are found too.
+  - Each entry gets an action. V(remove) means it allows only those destinations on that port.
+    V(narrow) means a named set that also holds other members, from which only the matching
+    elements go. V(manual_review) means several addresses in one rule, a wider network or other
+    ports too; such entries are reported and never touched.
+  - With O(remove=true), saves the exact prior state under O(backup_dir) first (C(nft -j list
+    ruleset), C(nft list ruleset), C(iptables-save -c), copies of every file about to be edited),
+    then removes and narrows in one transaction per firewall, and updates persisted configuration
+    (the collection's own nft file, rules.v4/v6, the hosts file). Anything not about the given
+    destinations is left byte-identical.
+author:
+  - Zerto MSP billing maintainers (@zerto-msp)
+extends_documentation_fragment:
+  - zerto_msp.billing.attributes
+  - zerto_msp.billing.attributes.PLATFORM_LINUX
+  - zerto_msp.billing.egress
+attributes:
+  check_mode:
+    support: full
+    details: Returns the same entries and what would be removed; writes no backup and changes nothing.
+  diff_mode:
+    support: full
+options:
+  destinations:
+    description: IPv4/IPv6 addresses and CIDRs that count as legacy (resolve names first).
+    type: list
+    elements: str
+    default: []
+  hostnames:
+    description: Names whose pins in O(hosts_path) count as legacy entries.
+    type: list
+    elements: str
+    default: []
+  hosts_path:
+    description: Hosts file to search for pins of O(hostnames).
+    type: path
+    default: /etc/hosts
+  remove:
+    description:
+      - V(false) only finds and reports.
+      - V(true) backs up, then removes V(remove) entries and narrows V(narrow) ones.
+    type: bool
+    default: false
+  backup_dir:
+    description: Directory under which each removal saves its prior state in a timestamped folder.
+    type: path
+    default: /var/backups/zerto_msp_billing
+  backend:
+    description:
+      - V(auto) searches every firewall that holds rules on the host (native nftables,
+        iptables-legacy, iptables-nft), not only one.
+notes:
+  - There is no C(filter_forward) option here; every chain is searched.
+seealso:
+  - module: zerto_msp.billing.egress_rule
+"""
+
+EXAMPLES = r"""
+- name: Find legacy billing entries (report only)
+  zerto_msp.billing.egress_entries:
+    destinations: "{{ legacy_addresses }}"
+    hostnames: [autologs.zerto.com]
+  register: legacy
+
+- name: Remove them, keeping a backup
+  zerto_msp.billing.egress_entries:
+    destinations: "{{ legacy_addresses }}"
+    hostnames: [autologs.zerto.com]
+    remove: true
+    backup_dir: /var/backups/zerto_msp_billing
+"""
+
+RETURN = r"""
+entries:
+  description: Every entry found, with its action.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    backend:
+      description: C(nftables), C(iptables) (with RV(backends) telling the variant) or C(hosts).
+      type: str
+    kind:
+      description: C(rule), C(set) or C(hosts_line).
+      type: str
+    location:
+      description: Where it is (family/table/chain/handle, set name, tool/chain/rule, path/line).
+      type: dict
+    text:
+      description: The entry as the firewall shows it.
+      type: str
+    matched:
+      description: The given destinations (or names) it covers.
+      type: list
+      elements: str
+    others:
+      description: Other destinations (or names) in the same entry.
+      type: list
+      elements: str
+    action:
+      description: V(remove), V(narrow) or V(manual_review).
+      type: str
+    reason:
+      description: Why that action.
+      type: str
+    owned:
+      description: Whether the collection made it.
+      type: bool
+  sample:
+    - backend: nftables
+      kind: rule
+      location: {family: inet, table: admin, chain: output, handle: 6}
+      text: table inet admin chain output handle 6 comment "legacy billing allow"
+      matched: [198.51.100.90/32]
+      others: []
+      action: remove
+      reason: allows only the given destinations on port 443
+      owned: false
+removed:
+  description: What was removed or narrowed (or would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+manual_review:
+  description: Entries left alone that need a human.
+  returned: always
+  type: list
+  elements: str
+backends:
+  description: Firewalls searched, as C(name) or C(name/variant).
+  returned: always
+  type: list
+  elements: str
+  sample: [nftables, iptables/legacy]
+backup:
+  description: Folder holding the prior state, or null when nothing was removed (or in check mode).
+  returned: always
+  type: str
+  sample: /var/backups/zerto_msp_billing/20260128T101500Z
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.backup import backup_path, write_backup
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base import BackendError
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.commands import CommandError, ModuleRunner
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.detect import HostFirewall
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.diffing import entries_diff, file_diff
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.files import FileChange, read_text
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.hosts_entries import find_pins, without_pins
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_save import has_rules
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.locking import LockTimeout, exclusive_lock
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options import (
+    checked_destinations,
+    checked_lock_timeout,
+    checked_port,
+    common_argument_spec,
+)
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
+
+
+def firewalls_in_use(runner, params):
+    if params["backend"] != "auto":
+        name, variant, evidence = resolve(runner, params["backend"], params["iptables_variant"])
+        return [(name, variant)]
+    host = HostFirewall.read(runner)
+    found = []
+    if host.nft_ruleset is not None and host.nft_ruleset.native_tables():
+        found.append(("nftables", None))
+    for variant in ("legacy", "nft"):
+        if has_rules(host.iptables_text(variant)):
+            found.append(("iptables", variant))
+    return found
+
+
+def persist_paths(backend):
+    paths = []
+    for attribute in ("persist_path", "main_config"):
+        if getattr(backend, attribute, None):
+            paths.append(getattr(backend, attribute))
+    paths.extend(sorted(getattr(backend, "persist_paths", {}).values()))
+    return paths
+
+
+def label(name, variant):
+    return "%s/%s" % (name, variant) if variant else name
+
+
+def run(module, runner, networks, port):
+    params = module.params
+    searched, found = [], []
+    for name, variant in firewalls_in_use(runner, params):
+        backend = build(name, variant, runner, params)
+        state = backend.read_state()
+        entries = backend.find_entries(state, networks, port, params["protocol"]) if networks else []
+        searched.append((label(name, variant), backend, state, entries))
+        found.extend(entries)
+    hosts_text = read_text(params["hosts_path"]) if params["hostnames"] else None
+    pins = find_pins(hosts_text, params["hostnames"], params["hosts_path"]) if hosts_text else []
+    found.extend(pins)
+
+    actionable = [e for e in found if e.action in ("remove", "narrow")]
+    removed = ["%s: %s %s" % (e.action, e.text.strip(), e.matched) for e in actionable]
+    result = dict(changed=False, backup=None, diff=[], removed=removed if params["remove"] else [])
+    if not params["remove"] or not actionable:
+        return searched, found, result
+
+    plans = []
+    for title, backend, state, entries in searched:
+        mine = [e for e in entries if e.action in ("remove", "narrow")]
+        if mine:
+            plans.append((title, backend, backend.plan_removal(state, mine)))
+    hosts_change = None
+    if any(p.action != "manual_review" for p in pins):
+        hosts_change = FileChange(params["hosts_path"], hosts_text, without_pins(hosts_text, pins))
+    result["changed"] = True
+    result["diff"] = [entries_diff("%s entries for the given destinations" % title, plan.before, [])
+                      for title, backend, plan in plans]
+    if hosts_change:
+        result["diff"].append(file_diff(hosts_change.path, hosts_change.before, hosts_change.after))
+    if module.check_mode:
+        for title, backend, plan in plans:
+            backend.validate(plan)
+        return searched, found, result
+
+    snapshots, files = {}, [params["hosts_path"]] if hosts_change else []
+    for title, backend, plan in plans:
+        for name, text in backend.snapshot().items():
+            snapshots["%s/%s" % (title.replace("/", "-"), name)] = text
+        files.extend(persist_paths(backend) if params["persist"] else [])
+    folder = backup_path(params["backup_dir"])
+    manifest = {"removed": removed, "entries": [e.to_dict() for e in actionable]}
+    write_backup(folder, snapshots, files, manifest)
+    result["backup"] = folder
+    for title, backend, plan in plans:
+        backend.apply(plan)
+        if params["persist"]:
+            for change in backend.persist_removal(plan, False):
+                result["diff"].append(file_diff(change.path, change.before, change.after))
+    if hosts_change:
+        hosts_change.write()
+    return searched, found, result
+
+
+def main():
+    argument_spec = common_argument_spec()
+    argument_spec.pop("filter_forward")
+    argument_spec.update(
+        hostnames=dict(type="list", elements="str", default=[]),
+        hosts_path=dict(type="path", default="/etc/hosts"),
+        remove=dict(type="bool", default=False),
+        backup_dir=dict(type="path", default="/var/backups/zerto_msp_billing"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    port = checked_port(module)
+    checked_lock_timeout(module)
+    networks = checked_destinations(module)
+    if not networks and not module.params["hostnames"]:
+        module.fail_json(msg="destinations: give at least one address/CIDR (or hostnames) to look for")
+    runner = ModuleRunner(module)
+    try:
+        with exclusive_lock(module.params["lock_path"], module.params["lock_timeout"]):
+            searched, found, result = run(module, runner, networks, port)
+    except (BackendError, LockTimeout) as exc:
+        module.fail_json(msg=str(exc))
+    except CommandError as exc:
+        module.fail_json(msg=str(exc), cmd=exc.argv, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr)
+    result.update(
+        entries=[e.to_dict() for e in found],
+        manual_review=["%s: %s (%s)" % (e.backend, e.text.strip(), e.reason) for e in found if e.action == "manual_review"],
+        backends=[title for title, backend, state, entries in searched],
+    )
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
