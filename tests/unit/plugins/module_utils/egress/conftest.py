@@ -8,7 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 
@@ -26,6 +28,7 @@ def _ensure_importable():
     except ImportError:
         pass
     base = tempfile.mkdtemp(prefix="zbr-unit-")
+    atexit.register(shutil.rmtree, base, True)
     os.makedirs(os.path.join(base, "ansible_collections", "zerto_msp"))
     os.symlink(ROOT, os.path.join(base, "ansible_collections", "zerto_msp", "billing"))
     sys.path.insert(0, base)
