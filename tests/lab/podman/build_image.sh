@@ -42,6 +42,6 @@ fi
 podman import \
     --change "LABEL zerto.lab.recipe=$recipe" \
     --change "CMD $idle_cmd" \
-    --message "zerto-billing lab image, recipe $recipe" \
+    --quiet --message "zerto-billing lab image, recipe $recipe" \
     "$tarball" "$image" >/dev/null
 echo "imported $image (recipe $recipe)"

@@ -85,7 +85,11 @@ def build_image():
     subprocess.run([os.path.join(HERE, "build_image.sh")], check=True)
 
 
+BRIDGE_RECORD = os.path.join(PLAN["lab_state_dir"], "bridge")
+
+
 def ensure_network():
+    """Create the internal lab network; remember its bridge so `down` can remove it even if podman forgot it."""
     network = PLAN["lab_network"]
     existing = podman_json("network", "ls", "--filter", f"name=^{network}$")
     if existing:
@@ -107,6 +111,10 @@ def ensure_network():
         gateway,
         network,
     )
+    created = podman_json("network", "ls", "--filter", f"name=^{network}$")
+    os.makedirs(PLAN["lab_state_dir"], exist_ok=True)
+    with open(BRIDGE_RECORD, "w", encoding="ascii") as handle:
+        handle.write(created[0]["network_interface"] + "\n")
 
 
 def container_state(name):
@@ -292,11 +300,16 @@ def cmd_down(args):
     ids |= {c["Id"] for c in podman_json("ps", "-a", "--filter", f"network={network}")}
     if ids:
         podman("rm", "-f", "-t", "0", *sorted(ids))
-    bridges = [net.get("network_interface") for net in podman_json("network", "ls", "--filter", f"name=^{network}$")]
+    bridges = {net.get("network_interface") for net in podman_json("network", "ls", "--filter", f"name=^{network}$")}
+    if os.path.exists(BRIDGE_RECORD):
+        with open(BRIDGE_RECORD, encoding="ascii") as handle:
+            bridges.add(handle.read().strip())
     podman("network", "rm", "-f", network, check=False)
     for bridge in filter(None, bridges):
         if os.path.exists(f"/sys/class/net/{bridge}"):
             subprocess.run(["ip", "link", "delete", bridge], check=False)
+    if os.path.exists(BRIDGE_RECORD):
+        os.remove(BRIDGE_RECORD)
     # host-local IPAM leases survive an aborted run and would refuse the same static addresses.
     subprocess.run(["rm", "-rf", f"/var/lib/cni/networks/{network}"], check=True)
     if args.purge:
