@@ -39,7 +39,7 @@ venv: $(BIN)/activate
 collection: venv
 	@mkdir -p $(COLL_ROOT)
 	@rsync -a --delete --exclude .venv --exclude build --exclude .git --exclude tests/output \
-	    --exclude .cache --exclude reports --exclude '__pycache__' ./ $(COLL_ROOT)/
+	    --exclude .cache --exclude .ansible --exclude reports --exclude importer_result.json --exclude '__pycache__' ./ $(COLL_ROOT)/
 	@# ansible-test lists files with git: give the copy its own throw-away index.
 	@cd $(COLL_ROOT) && { [ -d .git ] || git init -q; } && git add -A
 
