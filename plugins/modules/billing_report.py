@@ -26,8 +26,8 @@ description:
     for AWX workflows.
   - The same records with the same O(generated_at) give byte-identical files, and the module then
     reports no change.
-  - Uses only the Python standard library. Run it on the controller (C(delegate_to: localhost),
-    C(run_once: true)) or in a play on C(localhost).
+  - "Uses only the Python standard library. Run it on the controller (C(delegate_to: localhost),
+    C(run_once: true)) or in a play on C(localhost)."
 author:
   - Zerto MSP billing maintainers (@zerto-msp)
 extends_documentation_fragment:

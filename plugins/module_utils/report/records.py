@@ -18,8 +18,8 @@ OK = "ok"
 WARN = "warn"
 FAIL = "fail"
 SKIPPED = "skipped"
-# Worst first: a host's status is the worst status among its records.
-STATUSES = (FAIL, WARN, OK, SKIPPED)
+STATUSES = (OK, WARN, FAIL, SKIPPED)
+# A host's status is the worst status among its records.
 SEVERITY = {FAIL: 3, WARN: 2, OK: 1, SKIPPED: 0}
 
 FIELDS = ("host", "check", "status", "error_class", "meaning", "detail", "data")

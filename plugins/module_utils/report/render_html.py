@@ -32,6 +32,10 @@ def esc(value):
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _plural(count, noun):
+    return "%d %s%s" % (count, noun, "" if count == 1 else "s")
+
+
 def _tile(status, count, what):
     return '<div class="tile %s"><span class="n">%d</span>%s %s</div>' % (status, count, what, LABELS[status])
 
@@ -65,10 +69,10 @@ def _problems(report):
     rows = ["<table><thead><tr><th>host</th><th>check</th><th>status</th><th>error class</th><th>meaning</th>"
             "<th>detail</th></tr></thead><tbody>"]
     for r in problems:
+        cells = (esc(r["host"]), esc(r["check"]), esc(LABELS[r["status"]]), esc(r["error_class"]), esc(r["meaning"]),
+                 esc(r["detail"]))
         rows.append('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td class="ec">%s</td><td>%s</td>'
-                    '<td class="detail">%s</td></tr>' % (r["status"], esc(r["host"]), esc(r["check"]),
-                                                        esc(LABELS[r["status"]]), esc(r["error_class"]),
-                                                        esc(r["meaning"]), esc(r["detail"])))
+                    '<td class="detail">%s</td></tr>' % ((r["status"],) + cells))
     rows.append("</tbody></table>")
     return "\n".join(rows)
 
@@ -101,9 +105,7 @@ def render(report):
         '<p class="summary %s">%s</p>' % (report["verdict"], esc(report["summary"])),
         "<h2>Fleet at a glance</h2>",
         '<div class="glance">%s</div>' % "".join(_tile(status, hosts[status], "hosts") for status in rec.STATUSES),
-        "<p>%d host%s, %d check result%s.</p>" % (hosts["total"], "" if hosts["total"] == 1 else "s",
-                                                   report["counts"]["total"],
-                                                   "" if report["counts"]["total"] == 1 else "s"),
+        "<p>%s, %s.</p>" % (_plural(hosts["total"], "host"), _plural(report["counts"]["total"], "check result")),
         "<h2>Hosts and checks</h2>",
         _grid(report),
         "<h2>What failed and why</h2>",

@@ -35,9 +35,9 @@ def _cell(record):
 
 
 def render(report):
-    lines = ["# Zerto billing report: %s" % text(report["playbook"]), "",
-             "Run %s, generated %s (report schema %d)." % (text(report["run_id"]), text(report["generated_at"]),
-                                                          report["schema_version"]),
+    run = "Run %s, generated %s (report schema %d)." % (
+        text(report["run_id"]), text(report["generated_at"]), report["schema_version"])
+    lines = ["# Zerto billing report: %s" % text(report["playbook"]), "", run,
              "", text(report["summary"]), "",
              _row(["status", "hosts", "checks"]), _row(["---", "---:", "---:"])]
     for status in rec.STATUSES:

@@ -62,7 +62,7 @@ def test_stats_key_per_playbook(report):
 @pytest.mark.parametrize("recs, words", [
     ("nope", ["records", "must be a list"]),
     (["x"], ["records[0]", "dictionary"]),
-    ([{"host": "a", "check": "c", "status": "green"}], ["records[0].status", "fail, warn, ok, skipped"]),
+    ([{"host": "a", "check": "c", "status": "green"}], ["records[0].status", "ok, warn, fail, skipped"]),
     ([{"host": "", "check": "c", "status": "ok"}], ["records[0].host", "non-empty"]),
     ([{"host": "a", "status": "ok"}], ["records[0].check"]),
     ([{"host": "a", "check": "c", "status": "ok", "colour": "red"}], ["records[0]", "unknown field", "colour"]),
