@@ -11,11 +11,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build:$(CURDIR)/$(VENV)/lib/python3
 export ANSIBLE_FORCE_COLOR ?= 0
 
 .PHONY: help bootstrap apt venv collection unit sanity lint changelog-lint build importer \
-        integration test demo demo-clean benchmarks clean
+        integration molecule test demo demo-clean benchmarks clean
 
 help:
 	@echo "make demo   - build the lab and run the main job against it"
-	@echo "make test   - the whole test suite (unit, sanity, lint, build, import, integration)"
+	@echo "make test   - the whole test suite (unit, sanity, lint, build, import, integration, molecule)"
 
 bootstrap: apt venv
 
@@ -69,7 +69,10 @@ importer: build
 integration: bootstrap collection
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/integration/run.sh
 
-test: bootstrap unit changelog-lint sanity lint importer integration
+molecule: bootstrap collection
+	tests/integration/molecule.sh
+
+test: bootstrap unit changelog-lint sanity lint importer integration molecule
 	@echo "make test: all stages passed"
 
 demo: bootstrap collection
