@@ -13,6 +13,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base impo
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_save import has_rules, parse_save
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_ruleset import parse_ruleset
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_verdicts import chain_blocks, egress_chains
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw_detect import holds_ufw_chains, ufw_active
 
 CHAIN_BY_HOOK = {"output": "OUTPUT", "forward": "FORWARD"}
 
@@ -102,9 +103,15 @@ def detect(runner, hooks=("output",)):
     if native:
         candidates.append(("nftables", None))
         evidence.append("nftables base chains that can drop egress: %s" % ", ".join(native))
+    ufw_on, ufw_why = ufw_active(runner, host.saves.values())
     for variant in ("legacy", "nft"):
         blocking = host.iptables_blocking(variant, hooks)
-        if blocking:
+        if blocking and ufw_on and holds_ufw_chains(host.iptables_text(variant)):
+            # ufw rewrites these chains from its own files: rules must go through ufw to last.
+            candidates.append(("ufw", None))
+            evidence.append("ufw is active and manages the iptables-%s chains that can drop egress: %s"
+                            % (variant, ", ".join(blocking)))
+        elif blocking:
             candidates.append(("iptables", variant))
             evidence.append("iptables-%s chains that can drop egress: %s" % (variant, ", ".join(blocking)))
     if len(candidates) > 1:
@@ -115,6 +122,8 @@ def detect(runner, hooks=("output",)):
     if candidates:
         backend, variant = candidates[0]
         return Detection(backend, variant, evidence)
+    if ufw_on:
+        return Detection("ufw", None, ["nothing drops egress yet; ufw is active"] + ufw_why)
     if host.nft_ruleset and host.nft_ruleset.native_tables():
         return Detection("nftables", None, ["nothing drops egress yet; native nftables tables exist"])
     if has_rules(host.iptables_text("legacy")):
