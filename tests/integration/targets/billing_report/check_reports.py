@@ -1,6 +1,6 @@
 # Copyright: contributors to zerto_msp.billing
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read back the reports runme.yml wrote: python3 check_reports.py REPORT_DIR FILE_PREFIX."""
+"""Read back the reports: python3 check_reports.py records|fleet REPORT_DIR (runme.yml, fleet.yml)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -53,8 +53,6 @@ def check_json(path):
     for status in STATUSES:
         expect(report["counts"][status] == sum(1 for r in report["records"] if r["status"] == status),
                "counts.%s does not match the records" % status)
-    expect(report["counts"] == {"ok": 3, "warn": 1, "fail": 1, "skipped": 1, "total": 6}, "counts %r" % report["counts"])
-    expect(report["failed_hosts"] == ["zvm02"], "failed_hosts %r" % report["failed_hosts"])
     return report
 
 
@@ -87,16 +85,37 @@ def check_markdown(path):
     expect("| zvm02 | fail | **FAIL** tcp\\_timeout | **WARN** tcp\\_refused | - |" in lines, "zvm02 row")
 
 
-def main():
-    report_dir, prefix = sys.argv[1:3]
-    names = [prefix + suffix for suffix in (".json", ".md", ".html", ".junit.xml")]
+def check_records_run(report_dir):
+    names = ["pre_upgrade-it42" + suffix for suffix in (".json", ".md", ".html", ".junit.xml")]
     expect(sorted(os.listdir(report_dir)) == sorted(names), "report_dir holds %s" % sorted(os.listdir(report_dir)))
     paths = [os.path.join(report_dir, name) for name in names]
     report = check_json(paths[0])
+    expect(report["counts"] == {"ok": 3, "warn": 1, "fail": 1, "skipped": 1, "total": 6}, "counts %r" % report["counts"])
+    expect(report["failed_hosts"] == ["zvm02"], "failed_hosts %r" % report["failed_hosts"])
     check_markdown(paths[1])
     check_html(paths[2])
     check_junit(paths[3], report)
-    print("check_reports: %s: JSON schema, Markdown, HTML and JUnit as expected" % report_dir)
+
+
+def check_fleet_run(report_dir):
+    report = check_json(os.path.join(report_dir, "fleet-it-fleet.json"))
+    found = dict((r["host"], (r["check"], r["status"], r["error_class"])) for r in report["records"])
+    expect(sorted(found) == ["zvm-a", "zvm-b", "zvm-c", "zvm-d"], "fleet hosts %r" % sorted(found))
+    for host in ("zvm-a", "zvm-b"):
+        check, status, error_class = found[host]
+        expect((check, status) == ("legacy_endpoint", "ok") and error_class in ("tcp_refused", "blocked_locally"),
+               "%s: %r" % (host, found[host]))
+    expect(found["zvm-c"] == ("legacy_endpoint", "fail", "probe_not_run"), "zvm-c: %r" % (found["zvm-c"],))
+    expect(found["zvm-d"] == ("run", "fail", "no_result"), "zvm-d: %r" % (found["zvm-d"],))
+    expect(report["failed_hosts"] == ["zvm-c", "zvm-d"], "failed_hosts %r" % report["failed_hosts"])
+    root = ET.parse(os.path.join(report_dir, "fleet-it-fleet.junit.xml")).getroot()
+    expect(root.get("failures") == "2" and root.get("tests") == "4", "fleet JUnit totals %r" % root.attrib)
+
+
+def main():
+    mode, report_dir = sys.argv[1:3]
+    {"records": check_records_run, "fleet": check_fleet_run}[mode](report_dir)
+    print("check_reports: %s: %s run, reports as expected" % (report_dir, mode))
 
 
 if __name__ == "__main__":
