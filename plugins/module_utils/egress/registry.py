@@ -10,8 +10,9 @@ __metaclass__ = type
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.detect import detect, iptables_variant
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables import IptablesBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nftables import NftablesBackend
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw import UfwBackend
 
-BACKEND_CHOICES = ("auto", "nftables", "iptables")
+BACKEND_CHOICES = ("auto", "nftables", "iptables", "ufw")
 IPTABLES_VARIANT_CHOICES = ("auto", "nft", "legacy")
 
 
@@ -38,4 +39,6 @@ def build(name, variant, runner, params):
     if name == "iptables":
         paths = {4: params["iptables_persist_path_v4"], 6: params["iptables_persist_path_v6"]}
         return IptablesBackend(runner, variant, paths, params["lock_timeout"])
+    if name == "ufw":
+        return UfwBackend(runner)
     raise ValueError("backend: unknown backend %r" % name)
