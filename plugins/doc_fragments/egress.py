@@ -19,8 +19,15 @@ options:
         tables, tables of iptables-nft, tables of iptables-legacy), not by the name the C(iptables)
         binary points at. If more than one of them can drop the traffic, the module fails and asks
         for an explicit choice (run once per firewall).
+      - V(auto) picks V(ufw) when ufw's chains are loaded, C(ufw status) says active, and they are what
+        can drop the traffic (ufw sits on iptables and rewrites those chains from its own files, so the
+        iptables backend's rules would not last there). On hosts without ufw chains, ufw is not asked.
+      - V(ufw) adds one C(ufw allow out proto tcp to <destination> port <port> comment
+        'zerto_msp.billing egress') rule per destination, ahead of the first user rule that denies,
+        rejects or limits egress (C(ufw insert)), and deletes only rules carrying that comment, each by
+        its exact rule (C(ufw delete allow out ...)), never by a number.
     type: str
-    choices: [auto, nftables, iptables]
+    choices: [auto, nftables, iptables, ufw]
     default: auto
   iptables_variant:
     description:
@@ -46,6 +53,7 @@ options:
         O(nftables_main_config).
       - iptables, only the collection's lines in O(iptables_persist_path_v4) and
         O(iptables_persist_path_v6) (netfilter-persistent layout).
+      - ufw, nothing to do here, ufw saves its rules itself (C(/etc/ufw/user.rules), C(user6.rules)).
     type: bool
     default: true
   nftables_persist_path:
