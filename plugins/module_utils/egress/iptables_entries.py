@@ -18,6 +18,8 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_save import SavedRule
 
 TOOL_BY_VERSION = {4: "iptables", 6: "ip6tables"}
+# ufw rewrites its chains from its own files: its rules are found and removed through ufw.
+UFW_CHAIN_PREFIXES = ("ufw-", "ufw6-")
 
 
 def _ports(rule):
@@ -44,7 +46,7 @@ def find_entries(states, targets, port, protocol="tcp", backend="iptables"):
         table = states[version].table
         for rule in table.rules:
             destination = rule.option("-d") or rule.option("--destination")
-            if rule.target != "ACCEPT" or not destination:
+            if rule.target != "ACCEPT" or not destination or rule.chain.startswith(UFW_CHAIN_PREFIXES):
                 continue
             try:
                 network = ipaddress.ip_network(destination, strict=False)
