@@ -25,6 +25,10 @@ description:
     then removes and narrows in one transaction per firewall, and updates persisted configuration
     (the collection's own nft file, rules.v4/v6, the hosts file). Anything not about the given
     destinations is left byte-identical.
+  - ufw, C(allow) user rules (with or without a comment) whose destination lies in O(destinations) on
+    O(port) are removed with C(ufw delete <the exact rule>); the backup holds C(ufw/user.rules),
+    C(ufw/user6.rules) and C(ufw status verbose). To restore, copy both files back to C(/etc/ufw/)
+    and run C(ufw reload).
 author:
   - Zerto MSP billing maintainers (@zerto-msp)
 extends_documentation_fragment:
@@ -65,7 +69,8 @@ options:
   backend:
     description:
       - V(auto) searches every firewall that holds rules on the host (native nftables,
-        iptables-legacy, iptables-nft), not only one.
+        iptables-legacy, iptables-nft), not only one, and ufw's user rules when ufw is active.
+        Rules in ufw's own iptables chains are searched only through ufw (ufw would put them back).
 notes:
   - There is no C(filter_forward) option here; every chain is searched.
 seealso:
@@ -173,6 +178,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options i
     common_argument_spec,
 )
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw_detect import ufw_active
 
 
 def firewalls_in_use(runner, params):
@@ -186,6 +192,8 @@ def firewalls_in_use(runner, params):
     for variant in ("legacy", "nft"):
         if has_rules(host.iptables_text(variant)):
             found.append(("iptables", variant))
+    if ufw_active(runner, host.saves.values())[0]:
+        found.append(("ufw", None))
     return found
 
 
