@@ -26,8 +26,10 @@ options:
         'zerto_msp.billing egress') rule per destination, ahead of the first user rule that denies,
         rejects or limits egress (C(ufw insert)), and deletes only rules carrying that comment, each by
         its exact rule (C(ufw delete allow out ...)), never by a number.
+      - V(squid) changes the allowlist of a Squid forward proxy the ZVM reaches the internet
+        through (see O(squid_conf_path)). V(auto) never picks it; run it on the proxy host.
     type: str
-    choices: [auto, nftables, iptables, ufw]
+    choices: [auto, nftables, iptables, ufw, squid]
     default: auto
   iptables_variant:
     description:
@@ -86,4 +88,27 @@ options:
       - Seconds to wait for O(lock_path) and for the xtables lock (C(iptables-restore --wait)).
     type: int
     default: 60
+  squid_conf_path:
+    description:
+      - With O(backend=squid), Squid's main configuration. The module adds two lines to it, a marker
+        comment and C(include) of O(squid_acl_path), just before the first C(http_access deny)
+        (before the first C(http_access) if none denies, at the end if there is none).
+      - Every change is checked with C(squid -k parse -f) before C(squid -k reconfigure -f); if Squid
+        rejects it, the previous files are put back and the module fails.
+    type: path
+    default: /etc/squid/squid.conf
+  squid_acl_path:
+    description:
+      - With O(backend=squid), the ACL file the collection owns (a header comment marks it). It holds
+        C(acl zerto_billing_egress dstdomain <host>) per host name, C(acl zerto_billing_egress_dst dst
+        <cidr>) per address, C(acl zerto_billing_connect method CONNECT), C(acl zerto_billing_port port
+        <port>), and one C(http_access allow zerto_billing_connect zerto_billing_port <acl>) per ACL in use.
+      - Not a C(*.conf) name, so that Debian's C(include /etc/squid/conf.d/*.conf) does not load it a
+        second time.
+    type: path
+    default: /etc/squid/conf.d/zerto_billing.acl
+  squid_binary:
+    description: The C(squid) binary (name on the PATH or absolute path) used for C(-k parse) and C(-k reconfigure).
+    type: str
+    default: squid
 """

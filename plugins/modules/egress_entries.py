@@ -48,7 +48,10 @@ options:
     elements: str
     default: []
   hostnames:
-    description: Names whose pins in O(hosts_path) count as legacy entries.
+    description:
+      - Names whose pins in O(hosts_path) count as legacy entries.
+      - With O(backend=squid), also the names searched for in C(dstdomain) ACLs (inline C(acl) lines
+        and the value files they reference, in O(squid_conf_path) and every file it includes).
     type: list
     elements: str
     default: []
@@ -216,7 +219,8 @@ def run(module, runner, networks, port):
     for name, variant in firewalls_in_use(runner, params):
         backend = build(name, variant, runner, params)
         state = backend.read_state()
-        entries = backend.find_entries(state, networks, port, params["protocol"]) if networks else []
+        searchable = networks or (params["hostnames"] and getattr(backend, "finds_hostnames", False))
+        entries = backend.find_entries(state, networks, port, params["protocol"]) if searchable else []
         searched.append((label(name, variant), backend, state, entries))
         found.extend(entries)
     hosts_text = read_text(params["hosts_path"]) if params["hostnames"] else None

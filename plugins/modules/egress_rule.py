@@ -27,6 +27,10 @@ description:
     family as one C(iptables-restore --noflush --wait) delta; state is read with iptables-save,
     never inferred from C(iptables -C).
   - Chains that cannot drop the traffic (policy accept, no drop or reject) get nothing.
+  - Squid (O(backend=squid), run on the proxy host), an ACL file of the collection's own
+    (O(squid_acl_path)) with C(dstdomain) entries for O(hostnames) and C(dst) entries for
+    O(destinations), included from O(squid_conf_path) just before the first C(http_access deny);
+    checked with C(squid -k parse) before C(squid -k reconfigure), rolled back if Squid rejects it.
   - Rules and sets the collection does not own are never flushed, reordered or edited.
   - Re-running with other O(destinations) refreshes the sets / rules to exactly the new list.
 author:
@@ -48,6 +52,17 @@ options:
       - IPv4/IPv6 addresses and CIDRs to allow. Overlapping and adjacent entries are merged.
       - Hostnames are not accepted; resolve them first (the C(egress_allow) role does, on the host).
       - Required with O(state=present). Ignored with O(state=absent).
+    type: list
+    elements: str
+    default: []
+  hostnames:
+    description:
+      - Host names to allow, for O(backend=squid) only (a proxy matches the requested name, Squid
+        C(dstdomain)). A leading dot (V(.example.com)) means the domain and all its subdomains.
+      - V(https://host) URLs are taken as their host. A URL path, a port, an IP address and two
+        entries of which one matches the other (V(.example.com) and V(billing.example.com)) are
+        refused before anything is changed.
+      - With O(backend=squid) and O(state=present), O(hostnames), O(destinations) or both are required.
     type: list
     elements: str
     default: []
@@ -83,6 +98,12 @@ EXAMPLES = r"""
     destinations: [198.51.100.64/26]
     filter_forward: true
     persist: false
+
+- name: Allow CONNECT to the new billing host name on the site's Squid proxy
+  zerto_msp.billing.egress_rule:
+    backend: squid
+    hostnames: ["{{ zerto_billing_new_url }}"]
+    squid_conf_path: /etc/squid/squid.conf
 
 - name: Remove everything the collection added
   zerto_msp.billing.egress_rule:
@@ -148,6 +169,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.diffing i
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.locking import LockTimeout, exclusive_lock
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options import (
     checked_destinations,
+    checked_hostnames,
     checked_lock_timeout,
     checked_port,
     common_argument_spec,
@@ -178,14 +200,22 @@ def converge(module, runner, spec):
 
 def main():
     argument_spec = common_argument_spec()
-    argument_spec.update(state=dict(type="str", default="present", choices=["present", "absent"]))
+    argument_spec.update(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        hostnames=dict(type="list", elements="str", default=[]),
+    )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     port = checked_port(module)
     checked_lock_timeout(module)
     networks = checked_destinations(module) if params["state"] == "present" else []
-    if params["state"] == "present" and not networks:
-        module.fail_json(msg="destinations: at least one IP address or CIDR is required with state=present")
+    hostnames = checked_hostnames(module) if params["state"] == "present" else []
+    if hostnames and params["backend"] != "squid":
+        module.fail_json(msg="hostnames: only backend=squid takes host names; resolve them to destinations "
+                             "for a host firewall")
+    if params["state"] == "present" and not networks and not hostnames:
+        module.fail_json(msg="destinations: at least one IP address or CIDR (or, with backend=squid, "
+                             "hostnames) is required with state=present")
     if params["state"] == "absent" and params["destinations"]:
         module.warn("destinations is ignored with state=absent: every entry the collection owns is removed")
     spec = EgressSpec(networks, port, params["protocol"], params["filter_forward"])

@@ -22,6 +22,14 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry 
     BACKEND_CHOICES,
     IPTABLES_VARIANT_CHOICES,
 )
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid import (
+    DEFAULT_ACL_PATH as SQUID_DEFAULT_ACL_PATH,
+    DEFAULT_CONF_PATH as SQUID_DEFAULT_CONF_PATH,
+)
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import (
+    HostnameError,
+    parse_hostnames,
+)
 
 
 def common_argument_spec():
@@ -39,6 +47,9 @@ def common_argument_spec():
         iptables_persist_path_v6=dict(type="path", default=DEFAULT_PERSIST_PATHS[6]),
         lock_path=dict(type="path", default=DEFAULT_LOCK_PATH),
         lock_timeout=dict(type="int", default=60),
+        squid_conf_path=dict(type="path", default=SQUID_DEFAULT_CONF_PATH),
+        squid_acl_path=dict(type="path", default=SQUID_DEFAULT_ACL_PATH),
+        squid_binary=dict(type="str", default="squid"),
     )
 
 
@@ -61,3 +72,11 @@ def checked_destinations(module):
         return parse_destinations(module.params["destinations"])
     except DestinationError as exc:
         module.fail_json(msg="destinations: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)
+
+
+def checked_hostnames(module, reject_overlaps=True):
+    """Host names (or https:// URLs without a path) for Squid dstdomain entries."""
+    try:
+        return parse_hostnames(module.params["hostnames"], reject_overlaps)
+    except HostnameError as exc:
+        module.fail_json(msg="hostnames: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)

@@ -11,8 +11,9 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.detect im
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables import IptablesBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nftables import NftablesBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw import UfwBackend
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid import SquidBackend
 
-BACKEND_CHOICES = ("auto", "nftables", "iptables", "ufw")
+BACKEND_CHOICES = ("auto", "nftables", "iptables", "ufw", "squid")
 IPTABLES_VARIANT_CHOICES = ("auto", "nft", "legacy")
 
 
@@ -39,6 +40,9 @@ def build(name, variant, runner, params):
     if name == "iptables":
         paths = {4: params["iptables_persist_path_v4"], 6: params["iptables_persist_path_v6"]}
         return IptablesBackend(runner, variant, paths, params["lock_timeout"])
+    if name == "squid":
+        return SquidBackend(runner, params["squid_conf_path"], params["squid_acl_path"], params["squid_binary"],
+                            params.get("hostnames") or [])
     if name == "ufw":
         return UfwBackend(runner)
     raise ValueError("backend: unknown backend %r" % name)
