@@ -27,6 +27,12 @@ description:
     family as one C(iptables-restore --noflush --wait) delta; state is read with iptables-save,
     never inferred from C(iptables -C).
   - Chains that cannot drop the traffic (policy accept, no drop or reject) get nothing.
+  - ufw, one C(ufw allow out proto tcp to <destination> port 443 comment "zerto_msp.billing egress")
+    rule per destination, inserted ahead of the first user rule that denies, rejects or limits egress.
+    State is read from ufw's own store (C(/etc/ufw/user.rules), C(user6.rules)), which ufw also
+    persists. Rules are deleted by exact rule, never by number. If an identical rule without the
+    collection's comment exists, it is left alone (ufw would otherwise relabel it) and a note says so.
+    O(filter_forward) is not supported with ufw.
   - Squid (O(backend=squid), run on the proxy host), an ACL file of the collection's own
     (O(squid_acl_path)) with C(dstdomain) entries for O(hostnames) and C(dst) entries for
     O(destinations), included from O(squid_conf_path) just before the first C(http_access deny);
@@ -42,7 +48,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Computes and reports the change (validated with C(nft -c) / C(iptables-restore --test)); changes nothing.
+    details: Computes and reports the change (validated with C(nft -c) / C(iptables-restore --test) / C(ufw --dry-run)); changes nothing.
   diff_mode:
     support: full
     details: Shows the collection's entries before and after, and persisted files.
@@ -104,6 +110,11 @@ EXAMPLES = r"""
     backend: squid
     hostnames: ["{{ zerto_billing_new_url }}"]
     squid_conf_path: /etc/squid/squid.conf
+
+- name: On a host whose firewall is ufw (auto detects an active ufw)
+  zerto_msp.billing.egress_rule:
+    backend: ufw
+    destinations: [198.51.100.70]
 
 - name: Remove everything the collection added
   zerto_msp.billing.egress_rule:
