@@ -70,7 +70,7 @@ class SquidBackend(EgressBackend):
                 (added if acl_text is not None else removed).append("%s: include %s" % (self.conf_path, self.acl_path))
             elif not added and not removed:
                 added.append("%s rewritten" % self.acl_path)
-        return Plan(before, after, added, removed, changes, desired=acl_text)
+        return Plan(before, after, added, removed, script_of(changes), desired=changes)
 
     def plan_allow(self, state, spec):
         if not self.hostnames and not spec.networks:
@@ -92,13 +92,13 @@ class SquidBackend(EgressBackend):
     def validate(self, plan):
         """Check mode: `squid -k parse` on a scratch copy of the changed files, with squid.conf's
         references to them pointed at the copies."""
-        if not plan.script:
+        if not plan.desired:
             return
         scratch = tempfile.mkdtemp(prefix="zerto_billing_squid.")
         try:
-            moved = dict((c.path, os.path.join(scratch, c.path.lstrip("/"))) for c in plan.script)
-            conf = next((c.after for c in plan.script if c.path == self.conf_path), self.config.files[self.conf_path])
-            for change in plan.script:
+            moved = dict((c.path, os.path.join(scratch, c.path.lstrip("/"))) for c in plan.desired)
+            conf = next((c.after for c in plan.desired if c.path == self.conf_path), self.config.files[self.conf_path])
+            for change in plan.desired:
                 if change.after is not None:
                     write_scratch(moved[change.path], change.after)
             for original, copy in moved.items():
@@ -114,7 +114,7 @@ class SquidBackend(EgressBackend):
         files back (Squid keeps running on what it loaded before) and fail."""
         written = []
         try:
-            for change in plan.script:
+            for change in plan.desired:
                 written.append(change)
                 change.write()
             self.parse_check(self.conf_path)
@@ -133,7 +133,7 @@ class SquidBackend(EgressBackend):
 
     def persist(self, plan, check_mode):
         """The files are Squid's only state, written by apply(); this reports them for --diff."""
-        return list(plan.script)
+        return list(plan.desired)
 
     # --- legacy entries -------------------------------------------------------------------
     def find_entries(self, state, networks, port, protocol="tcp"):
@@ -142,13 +142,19 @@ class SquidBackend(EgressBackend):
     def plan_removal(self, state, entries):
         changes = removal_changes(state, entries)
         texts = [e.text.strip() for e in entries if e.action in ("remove", "narrow")]
-        return Plan(texts, [], [], texts, changes)
+        return Plan(texts, [], [], texts, script_of(changes), desired=changes)
 
     def persist_removal(self, plan, check_mode):
-        return list(plan.script)
+        return list(plan.desired)
 
     def snapshot(self):
         return dict(("files/%s" % path.lstrip("/"), self.config.files[path]) for path in self.config.order)
+
+
+def script_of(changes):
+    """What the run writes, as shown in the result's `applied`."""
+    return "".join("# %s\n%s" % (c.path, c.after) if c.after is not None else "# remove %s\n" % c.path
+                   for c in changes)
 
 
 def write_scratch(path, text):
