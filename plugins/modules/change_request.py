@@ -13,7 +13,7 @@ module: change_request
 short_description: Write the perimeter firewall change request for a site's Zerto billing egress
 version_added: 0.2.0
 description:
-  - For sites whose egress is a perimeter firewall owned by another team. Changes no host: writes,
+  - For sites whose egress is a perimeter firewall owned by another team. Changes no host. Writes,
     on the host it runs on (the controller, with C(delegate_to) C(localhost)), the exact rules that
     team must add before the Zerto upgrade and remove after it, as Markdown (for the ticket) and CSV
     (for review or import).
