@@ -153,7 +153,11 @@ class UfwBackend(EgressBackend):
         return shifted
 
     def validate(self, plan):
+        """`ufw --dry-run` each command. Inserts are checked without their position: a dry run
+        does not apply the earlier commands, so later positions would not exist yet."""
         for argv in plan.commands:
+            if argv[0] == "insert":
+                argv = argv[2:]
             self.runner.run([self.ufw, "--dry-run"] + argv)
 
     def apply(self, plan):
