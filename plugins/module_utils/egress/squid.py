@@ -19,7 +19,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_acl
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_conf import with_include, without_include
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_config import SquidConfig
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_entries import find_entries, removal_changes
-from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import host_of
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import HostnameError, host_of
 
 DEFAULT_CONF_PATH = "/etc/squid/squid.conf"
 # Not *.conf: Debian's squid.conf already includes /etc/squid/conf.d/*.conf at a fixed place.
@@ -36,7 +36,10 @@ class SquidBackend(EgressBackend):
         self.conf_path = conf_path
         self.acl_path = acl_path
         self.binary_name = binary
-        self.hostnames = sorted(set(host_of(name) for name in hostnames))
+        try:
+            self.hostnames = sorted(set(host_of(name) for name in hostnames))
+        except HostnameError as exc:
+            raise BackendError("hostnames: entry %r %s" % (exc.entry, exc.reason))
         self.config = None
 
     def binary(self):

@@ -7,9 +7,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import sys
 
 import pytest
 
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base import BackendError, EgressSpec
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid import SquidBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_acl_file import owned_entries, render
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_conf import (
     INCLUDE_MARKER,
@@ -106,3 +109,55 @@ def test_legacy_entries_are_found_and_removed_narrowly(tmp_path):
     assert changes[str(values)] == "# hand-written\nkeep.example.org\n\n.zerto.com\n"
     assert changes[str(conf)].splitlines()[1] == "acl admin dstdomain other.example.net"
     assert changes[str(conf)].splitlines()[2:] == conf.read_text().splitlines()[2:]
+
+
+class FakeRunner(object):
+    """Answers `squid -k parse` with `parse_rc` and records every command."""
+
+    def __init__(self, parse_rc=0):
+        self.parse_rc = parse_rc
+        self.calls = []
+
+    def which(self, name):
+        return sys.executable
+
+    def run(self, argv, data=None, check=True):
+        self.calls.append(argv[1:3])
+        if argv[1:3] == ["-k", "parse"]:
+            return self.parse_rc, "", "" if self.parse_rc == 0 else "FATAL: Bungled squid.conf line 3"
+        return 0, "", ""
+
+
+def squid_setup(tmp_path, parse_rc=0):
+    conf = tmp_path / "squid.conf"
+    conf.write_text(CONF)
+    runner = FakeRunner(parse_rc)
+    backend = SquidBackend(runner, str(conf), str(tmp_path / "zerto_billing.acl"), "squid", ["https://billing.example.com"])
+    return conf, runner, backend
+
+
+def test_backend_allow_then_revoke_restores_squid_conf(tmp_path):
+    conf, runner, backend = squid_setup(tmp_path)
+    plan = backend.plan_allow(backend.read_state(), EgressSpec([], 443))
+    assert plan.changed and "acl zerto_billing_egress dstdomain billing.example.com" in plan.added
+    backend.apply(plan)
+    assert runner.calls == [["-k", "parse"], ["-k", "reconfigure"]]
+    assert not backend.plan_allow(backend.read_state(), EgressSpec([], 443)).changed
+    backend.apply(backend.plan_revoke(backend.read_state()))
+    assert conf.read_text() == CONF and not (tmp_path / "zerto_billing.acl").exists()
+
+
+def test_backend_rolls_back_when_squid_rejects_the_config(tmp_path):
+    conf, runner, backend = squid_setup(tmp_path, parse_rc=1)
+    plan = backend.plan_allow(backend.read_state(), EgressSpec([], 443))
+    with pytest.raises(BackendError) as info:
+        backend.apply(plan)
+    assert "squid -k parse rejected" in str(info.value) and "restored" in str(info.value)
+    assert runner.calls == [["-k", "parse"]]
+    assert conf.read_text() == CONF and not (tmp_path / "zerto_billing.acl").exists()
+
+
+def test_backend_bad_hostname_is_a_backend_error(tmp_path):
+    with pytest.raises(BackendError) as info:
+        SquidBackend(FakeRunner(), str(tmp_path / "squid.conf"), str(tmp_path / "z.acl"), "squid", ["x.example.com/path"])
+    assert str(info.value).startswith("hostnames: ")
