@@ -25,6 +25,20 @@ description:
     then removes and narrows in one transaction per firewall, and updates persisted configuration
     (the collection's own nft file, rules.v4/v6, the hosts file). Anything not about the given
     destinations is left byte-identical.
+  - nftables, with O(remove=true) and O(persist=true), the admin's own persisted configuration
+    (O(nftables_main_config) and every file it includes, globs too) is edited as well, so that a
+    reload does not bring the removed entries back. A rule line in the same table and chain with
+    the same destinations, port and verdict as a removed live rule (spacing, C(counter) and
+    C(comment) do not matter) is deleted when there are exactly as many such lines as removed
+    live rules. Legacy elements of a named set's C(elements = { ... }) are taken out of the list,
+    the rest of it byte-identical. A set whose live copy was removed goes as a block. Anything
+    else in those files that allows the given destinations on O(port) goes to RV(manual_review)
+    with its file and line, and is not edited.
+  - The edited files are backed up with the rest, checked with C(nft -c -f) as copies in a
+    scratch directory (include lines pointed at the copies) before any real file is written, and
+    then replaced atomically, keeping mode and owner. If only the edit makes the check fail, the
+    module fails and changes nothing. If the configuration fails the check already, it is not
+    edited and its lines are reported for review.
   - ufw, C(allow) user rules (with or without a comment) whose destination lies in O(destinations) on
     O(port) are removed with C(ufw delete <the exact rule>); the backup holds C(ufw/user.rules),
     C(ufw/user6.rules) and C(ufw status verbose). To restore, copy both files back to C(/etc/ufw/)
@@ -151,6 +165,31 @@ manual_review:
   returned: always
   type: list
   elements: str
+persisted_edits:
+  description:
+    - Edits of the admin's persisted nftables configuration (made, or planned in check mode), one
+      per changed group of lines. RV(persisted_edits[].after) is empty when the lines were deleted.
+  returned: when the nftables configuration was searched (nftables in use, O(remove=true), O(persist=true))
+  type: list
+  elements: dict
+  contains:
+    file:
+      description: The edited file.
+      type: str
+    line:
+      description: Line number of the first changed line, in the file as it was.
+      type: int
+    before:
+      description: The lines as they were.
+      type: str
+    after:
+      description: The lines as they are now.
+      type: str
+  sample:
+    - file: /etc/nftables.conf
+      line: 9
+      before: "\t\tip daddr 198.51.100.90 tcp dport 443 accept comment \"legacy billing allow\"\n"
+      after: ""
 backends:
   description: Firewalls searched, as C(name) or C(name/variant).
   returned: always
@@ -174,6 +213,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.files imp
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.hosts_entries import find_pins, without_pins
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_save import has_rules
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.locking import LockTimeout, exclusive_lock
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_config_cleanup import plan_persisted_cleanup
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options import (
     checked_destinations,
     checked_lock_timeout,
@@ -230,6 +270,11 @@ def run(module, runner, networks, port):
     actionable = [e for e in found if e.action in ("remove", "narrow")]
     removed = ["%s: %s %s" % (e.action, e.text.strip(), e.matched) for e in actionable]
     result = dict(changed=False, backup=None, diff=[], removed=removed if params["remove"] else [])
+    config_plan = None
+    nft_searched = [(backend, entries) for title, backend, state, entries in searched if backend.name == "nftables"]
+    if params["remove"] and params["persist"] and nft_searched and networks:
+        config_plan = plan_persisted_cleanup(runner, nft_searched[0][0], nft_searched[0][1], networks, port, params["protocol"])
+        result.update(persisted_edits=config_plan.edits, manual_review=config_plan.manual_review)
     if not params["remove"] or not actionable:
         return searched, found, result
 
@@ -246,6 +291,8 @@ def run(module, runner, networks, port):
                       for title, backend, plan in plans]
     if hosts_change:
         result["diff"].append(file_diff(hosts_change.path, hosts_change.before, hosts_change.after))
+    config_changes = config_plan.changes if config_plan else []
+    result["diff"].extend(file_diff(change.path, change.before, change.after) for change in config_changes)
     if module.check_mode:
         for title, backend, plan in plans:
             backend.validate(plan)
@@ -256,12 +303,17 @@ def run(module, runner, networks, port):
         for name, text in backend.snapshot().items():
             snapshots["%s/%s" % (title.replace("/", "-"), name)] = text
         files.extend(persist_paths(backend) if params["persist"] else [])
+    files.extend(change.path for change in config_changes)
+    files = sorted(set(files))
     folder = backup_path(params["backup_dir"])
     manifest = {"removed": removed, "entries": [e.to_dict() for e in actionable]}
     write_backup(folder, snapshots, files, manifest)
     result["backup"] = folder
     for title, backend, plan in plans:
         backend.apply(plan)
+        if backend.name == "nftables":
+            for change in config_changes:
+                change.write()
         if params["persist"]:
             for change in backend.persist_removal(plan, False):
                 result["diff"].append(file_diff(change.path, change.before, change.after))
@@ -295,7 +347,8 @@ def main():
         module.fail_json(msg=str(exc), cmd=exc.argv, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr)
     result.update(
         entries=[e.to_dict() for e in found],
-        manual_review=["%s: %s (%s)" % (e.backend, e.text.strip(), e.reason) for e in found if e.action == "manual_review"],
+        manual_review=["%s: %s (%s)" % (e.backend, e.text.strip(), e.reason) for e in found if e.action == "manual_review"]
+        + result.get("manual_review", []),
         backends=[title for title, backend, state, entries in searched],
     )
     module.exit_json(**result)

@@ -27,15 +27,18 @@ def write_atomic(path, text, default_mode=0o644):
     directory = os.path.dirname(path) or "."
     if not os.path.isdir(directory):
         os.makedirs(directory, 0o755)
-    mode = default_mode
+    mode, owner = default_mode, None
     if os.path.exists(path):
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        status = os.stat(path)
+        mode, owner = stat.S_IMODE(status.st_mode), (status.st_uid, status.st_gid)
     fd, tmp = tempfile.mkstemp(prefix=".zerto_billing.", dir=directory)
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if owner is not None and owner != (os.getuid(), os.getgid()):
+            os.chown(tmp, owner[0], owner[1])
         os.chmod(tmp, mode)
         os.rename(tmp, path)
     except Exception:
