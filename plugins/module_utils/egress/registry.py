@@ -8,12 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.detect import detect, iptables_variant
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld import FirewalldBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables import IptablesBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nftables import NftablesBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw import UfwBackend
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid import SquidBackend
 
-BACKEND_CHOICES = ("auto", "nftables", "iptables", "ufw", "squid")
+BACKEND_CHOICES = ("auto", "nftables", "iptables", "ufw", "firewalld", "squid")
 IPTABLES_VARIANT_CHOICES = ("auto", "nft", "legacy")
 
 
@@ -43,6 +44,8 @@ def build(name, variant, runner, params):
     if name == "squid":
         return SquidBackend(runner, params["squid_conf_path"], params["squid_acl_path"], params["squid_binary"],
                             params.get("hostnames") or [])
+    if name == "firewalld":
+        return FirewalldBackend(runner)
     if name == "ufw":
         return UfwBackend(runner)
     raise ValueError("backend: unknown backend %r" % name)
