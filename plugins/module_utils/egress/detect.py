@@ -14,6 +14,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.iptables_
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_ruleset import parse_ruleset
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.nft_verdicts import chain_blocks, egress_chains
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw_detect import holds_ufw_chains, ufw_active
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld_detect import firewalld_running, split_firewalld
 
 CHAIN_BY_HOOK = {"output": "OUTPUT", "forward": "FORWARD"}
 
@@ -100,6 +101,12 @@ def detect(runner, hooks=("output",)):
     candidates = []
     evidence = []
     native = host.native_blocking(hooks)
+    firewalld_on, firewalld_why = firewalld_running(runner, host.nft_ruleset)
+    native, firewalld_chains = split_firewalld(native) if firewalld_on else (native, [])
+    if firewalld_chains:
+        # firewalld rebuilds its table from its own configuration: rules must go through firewalld.
+        candidates.append(("firewalld", None))
+        evidence.append("firewalld is running and its chains can drop egress: %s" % ", ".join(firewalld_chains))
     if native:
         candidates.append(("nftables", None))
         evidence.append("nftables base chains that can drop egress: %s" % ", ".join(native))
@@ -124,6 +131,8 @@ def detect(runner, hooks=("output",)):
         return Detection(backend, variant, evidence)
     if ufw_on:
         return Detection("ufw", None, ["nothing drops egress yet; ufw is active"] + ufw_why)
+    if firewalld_on:
+        return Detection("firewalld", None, ["nothing drops egress yet; firewalld is running"] + firewalld_why)
     if host.nft_ruleset and host.nft_ruleset.native_tables():
         return Detection("nftables", None, ["nothing drops egress yet; native nftables tables exist"])
     if has_rules(host.iptables_text("legacy")):
