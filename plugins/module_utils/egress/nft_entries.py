@@ -88,11 +88,15 @@ def _split(networks, targets):
     return matched, partial, others
 
 
+# firewalld rebuilds its table from its own configuration: its entries are found through firewalld.
+FIREWALLD_TABLE = "firewalld"
+
+
 def find_entries(ruleset, targets, port, protocol="tcp"):
     entries = []
     set_refs = {}
     for table in ruleset.native_tables():
-        if table.family not in FILTERING_FAMILIES:
+        if table.family not in FILTERING_FAMILIES or table.name == FIREWALLD_TABLE:
             continue
         for chain in table.ordered_chains():
             for rule in chain.rules:
