@@ -222,6 +222,8 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options i
 )
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw_detect import ufw_active
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld_detect import firewalld_running
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld_entries import without_direct_rule_copies
 
 
 def firewalls_in_use(runner, params):
@@ -237,6 +239,8 @@ def firewalls_in_use(runner, params):
             found.append(("iptables", variant))
     if ufw_active(runner, host.saves.values())[0]:
         found.append(("ufw", None))
+    if firewalld_running(runner, host.nft_ruleset)[0]:
+        found.append(("firewalld", None))
     return found
 
 
@@ -263,6 +267,7 @@ def run(module, runner, networks, port):
         entries = backend.find_entries(state, networks, port, params["protocol"]) if searchable else []
         searched.append((label(name, variant), backend, state, entries))
         found.extend(entries)
+    searched, found = without_direct_rule_copies(searched, found)
     hosts_text = read_text(params["hosts_path"]) if params["hostnames"] else None
     pins = find_pins(hosts_text, params["hostnames"], params["hosts_path"]) if hosts_text else []
     found.extend(pins)
