@@ -43,6 +43,11 @@ description:
     O(port) are removed with C(ufw delete <the exact rule>); the backup holds C(ufw/user.rules),
     C(ufw/user6.rules) and C(ufw status verbose). To restore, copy both files back to C(/etc/ufw/)
     and run C(ufw reload).
+  - firewalld, in both the runtime and the permanent configuration, rich rules of zones and policies
+    with a C(destination address) (removed when they accept only given destinations on O(port)),
+    ipset entries (V(narrow), only when every rule using the ipset accepts O(port) to it) and direct
+    rules. iptables copies of firewalld's direct rules are left to firewalld. The backup holds the
+    C(firewall-cmd) listings of both configurations (C(firewalld/runtime-*.txt), C(permanent-*.txt)).
 author:
   - Zerto MSP billing maintainers (@zerto-msp)
 extends_documentation_fragment:
