@@ -26,10 +26,20 @@ options:
         'zerto_msp.billing egress') rule per destination, ahead of the first user rule that denies,
         rejects or limits egress (C(ufw insert)), and deletes only rules carrying that comment, each by
         its exact rule (C(ufw delete allow out ...)), never by a number.
+      - V(auto) picks V(firewalld) when firewalld's nftables table is loaded, C(firewall-cmd --state) says
+        running, and its chains are what can drop the traffic (firewalld rebuilds that table from its own
+        configuration). firewalld with C(FirewallBackend=iptables) is not detected; choose it explicitly.
+      - V(firewalld) (0.9 or later) adds a policy C(zerto-billing) from HOST to ANY, with a priority just
+        below every other policy that has HOST among its ingress zones, holding one rich rule per IP
+        version that accepts O(port) to the ipset C(zerto-billing-v4) / C(zerto-billing-v6) (hash:net)
+        of the destinations. Runtime and permanent configuration are changed alike. Creating or deleting
+        the policy or an ipset is possible only in the permanent configuration and is followed by
+        C(firewall-cmd --reload), which is refused (the module fails, nothing changed) while runtime and
+        permanent configuration differ in anything else, since a reload would discard those changes.
       - V(squid) changes the allowlist of a Squid forward proxy the ZVM reaches the internet
         through (see O(squid_conf_path)). V(auto) never picks it; run it on the proxy host.
     type: str
-    choices: [auto, nftables, iptables, ufw, squid]
+    choices: [auto, nftables, iptables, ufw, firewalld, squid]
     default: auto
   iptables_variant:
     description:
@@ -56,6 +66,7 @@ options:
       - iptables, only the collection's lines in O(iptables_persist_path_v4) and
         O(iptables_persist_path_v6) (netfilter-persistent layout).
       - ufw, nothing to do here, ufw saves its rules itself (C(/etc/ufw/user.rules), C(user6.rules)).
+      - firewalld, nothing to do here, the permanent configuration is always changed along with the runtime one.
     type: bool
     default: true
   nftables_persist_path:
