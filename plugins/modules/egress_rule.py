@@ -33,6 +33,13 @@ description:
     persists. Rules are deleted by exact rule, never by number. If an identical rule without the
     collection's comment exists, it is left alone (ufw would otherwise relabel it) and a note says so.
     O(filter_forward) is not supported with ufw.
+  - firewalld (0.9 or later), a policy C(zerto-billing) from HOST to ANY ahead of the admin's HOST policies,
+    with one rich rule per IP version accepting the port to the ipset C(zerto-billing-v4) /
+    C(zerto-billing-v6) of the destinations, changed in the runtime and the permanent configuration
+    alike. Creating or deleting the policy or an ipset needs C(firewall-cmd --reload), which is refused
+    while runtime and permanent configuration differ in anything else. firewalld has no dry run, so
+    check mode reports the plan (and fails when that reload would be refused). O(filter_forward) is
+    not supported with firewalld.
   - Squid (O(backend=squid), run on the proxy host), an ACL file of the collection's own
     (O(squid_acl_path)) with C(dstdomain) entries for O(hostnames) and C(dst) entries for
     O(destinations), included from O(squid_conf_path) just before the first C(http_access deny);
