@@ -67,9 +67,7 @@ class _Planner(object):
                               for e in live if e.kind == "set")
 
     def statements(self):
-        for config in self.configs:
-            for statement in config.statements:
-                yield statement
+        return (statement for config in self.configs for statement in config.statements)
 
     def concerns_port(self, shape):
         return (shape is not None and shape.verdict == "accept"

@@ -53,9 +53,9 @@ def tree(tmp_path):
     return root
 
 
-def planned(tree, live=LIVE):
+def planned(tree, live=None):
     configs = read_config(os.path.join(tree, "main.conf"))
-    return configs, plan_config_edit(configs, live, TARGETS, 443)
+    return configs, plan_config_edit(configs, LIVE if live is None else live, TARGETS, 443)
 
 
 def test_include_glob_is_followed_relative_to_the_including_file(tree):
