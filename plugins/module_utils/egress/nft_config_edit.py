@@ -47,7 +47,7 @@ def _whole_lines(text, start, end):
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end + 1
     after = text[end:line_end].split("#", 1)[0]
-    if text[line_start:start].strip() or after.strip():
+    if text[line_start:start].strip() or after.strip() not in ("", ";"):
         return None
     return line_start, line_end
 

@@ -169,3 +169,15 @@ def test_the_collections_own_file_is_not_edited(tree):
     own = os.path.join(tree, "include.d", "10-extra.nft")
     plan = plan_persisted_cleanup(FakeRunner([(0, "", "")]), FakeBackend(os.path.join(tree, "main.conf"), own), LIVE, TARGETS, 443)
     assert own not in [c.path for c in plan.changes]
+
+
+def test_a_trailing_semicolon_still_counts_as_alone_on_its_line(tmp_path):
+    path = str(tmp_path / "nftables.conf")
+    with open(path, "w") as handle:
+        handle.write("table ip t {\n\tchain c {\n\t\tip daddr 198.51.100.90 tcp dport 443 accept;\n"
+                     "\t\tip daddr 198.51.100.94 tcp dport 443 accept; ip daddr 198.51.100.1 accept\n\t}\n}\n")
+    live = [live_rule("ip", "t", "c", "198.51.100.90"), live_rule("ip", "t", "c", "198.51.100.94")]
+    plan = plan_config_edit(read_config(path), live, TARGETS, 443)
+    assert "198.51.100.90" not in plan.changes[0].after
+    assert plan.manual_review == ["nftables config %s:4: ip daddr 198.51.100.94 tcp dport 443 accept "
+                                  "(shares its line with other statements)" % path]
