@@ -4,6 +4,7 @@ default-deny egress baseline, hand-made legacy allow, unrelated rule) and zbr-<k
 answering TCP on 198.51.100.70/.90/.100). Nothing is created in the root namespace; persisted
 files and the lock live in a temporary directory. Addresses: 198.51.100.64/26 only."""
 
+import fcntl
 import json
 import os
 import shutil
@@ -22,6 +23,9 @@ DESTINATIONS = [NEW, "198.51.100.80/29", "::ffff:198.51.100.70"]
 PEER_ADDRESSES = ["198.51.100.66/26", NEW + "/26", LEGACY + "/26", UNRELATED + "/26"]
 HOST_ADDRESS = "198.51.100.65/26"
 PIDFILE = "/tmp/zbr-egress-rule-lab.pids"
+# Namespace names and PIDFILE are fixed, so two labs at once on one machine would tear down each
+# other's namespaces (cleanup() at start) mid-run: one lab at a time, the next waits here.
+LAB_LOCK = "/run/zbr-egress-rule-lab.lock"
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 SCENARIOS = [
@@ -370,6 +374,12 @@ def bad_inputs(s):
 def main():
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: sys.exit(1))
+    lock = open(LAB_LOCK, "a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (IOError, OSError):
+        print("waiting for another egress_rule lab on this machine (%s)" % LAB_LOCK, flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     started = time.time()
     cleanup()
     try:
