@@ -15,9 +15,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import os
 
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base import BackendError, EgressBackend, Plan
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.destinations import network_text
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.files import read_text
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress import firewalld_entries
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld_cmd import (
     PERMANENT,
@@ -30,6 +32,8 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld
 )
 
 POLICY = "zerto-billing"
+CONFIG_DIR = "/etc/firewalld"
+CONFIG_SUBDIRS = ("zones", "policies", "ipsets")
 IPSET_BY_VERSION = {4: "zerto-billing-v4", 6: "zerto-billing-v6"}
 FAMILY_BY_VERSION = {4: ("ipv4", "inet"), 6: ("ipv6", "inet6")}
 
@@ -178,7 +182,21 @@ class FirewalldBackend(EgressBackend):
                 snap["%s-%s.txt" % (view, name)] = self.cmd.run(args, view)
             snap["%s-ipsets.txt" % view] = "".join(
                 self.cmd.run(["--info-ipset=%s" % n], view) + "\n" for n in words(self.cmd.run(["--get-ipsets"], view)))
+        snap.update(self.config_files())
         return snap
+
+    def config_files(self):
+        """The permanent configuration as firewalld stores it: {"etc-firewalld/<dir>/<file>": xml}."""
+        files = {}
+        for sub in CONFIG_SUBDIRS:
+            directory = os.path.join(CONFIG_DIR, sub)
+            for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
+                if name.endswith(".xml"):
+                    files["etc-firewalld/%s/%s" % (sub, name)] = read_text(os.path.join(directory, name))
+        direct = read_text(os.path.join(CONFIG_DIR, "direct.xml"))
+        if direct is not None:
+            files["etc-firewalld/direct.xml"] = direct
+        return files
 
     def plan_allow(self, state, spec):
         if spec.filter_forward:

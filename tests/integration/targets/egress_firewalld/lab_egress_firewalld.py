@@ -232,6 +232,17 @@ def legacy_cleanup(lab):
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
     lab.fw.cmd("--reload")
     check(not lab.reachable(LEGACY) and lab.reachable(NEW), "after --reload the legacy rule stays gone (permanent in step)")
+    saved = os.path.join(backup, "firewalld", "etc-firewalld")
+    for sub in ("zones", "policies", "ipsets"):
+        shutil.rmtree(lab.fw.path("etc-firewalld", sub))
+        if os.path.isdir(os.path.join(saved, sub)):
+            shutil.copytree(os.path.join(saved, sub), lab.fw.path("etc-firewalld", sub))
+        else:
+            os.mkdir(lab.fw.path("etc-firewalld", sub))
+    shutil.copy(os.path.join(saved, "direct.xml"), lab.fw.path("etc-firewalld", "direct.xml"))
+    lab.fw.cmd("--reload")
+    check(lab.fw.fingerprint()[1] == before[1] and lab.reachable(LEGACY) and lab.reachable(LEGACY_SET),
+          "restoring the backed-up XML files and --reload bring back the previous runtime rules exactly")
 
 
 def main():
