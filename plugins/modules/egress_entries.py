@@ -47,7 +47,10 @@ description:
     with a C(destination address) (removed when they accept only given destinations on O(port)),
     ipset entries (V(narrow), only when every rule using the ipset accepts O(port) to it) and direct
     rules. iptables copies of firewalld's direct rules are left to firewalld. The backup holds the
-    C(firewall-cmd) listings of both configurations (C(firewalld/runtime-*.txt), C(permanent-*.txt)).
+    C(firewall-cmd) listings of both configurations (C(firewalld/runtime-*.txt), C(permanent-*.txt))
+    and the permanent configuration's XML files (C(firewalld/etc-firewalld/)). To restore, replace
+    C(zones), C(policies), C(ipsets) (an absent one means empty) and C(direct.xml) under
+    C(/etc/firewalld/) with those copies and run C(firewall-cmd --reload).
 author:
   - Zerto MSP billing maintainers (@zerto-msp)
 extends_documentation_fragment:
