@@ -11,10 +11,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build:$(CURDIR)/$(VENV)/lib/python3
 export ANSIBLE_FORCE_COLOR ?= 0
 
 .PHONY: help bootstrap apt venv collection unit sanity lint changelog-lint build importer \
-        integration molecule test demo demo-clean benchmarks clean
+        integration molecule test demo demo-clean demo-probe demo-probe-clean benchmarks clean
 
 help:
-	@echo "make demo   - build the lab and run the main job against it"
+	@echo "make demo   - build the podman lab fleet and run the rollout against it"
+	@echo "make demo-clean - remove the demo lab"
 	@echo "make test   - the whole test suite (unit, sanity, lint, build, import, integration, molecule)"
 
 bootstrap: apt venv
@@ -76,13 +77,22 @@ test: bootstrap unit changelog-lint sanity lint importer integration molecule
 	@echo "make test: all stages passed"
 
 demo: bootstrap collection
-	PATH=$(CURDIR)/$(BIN):$$PATH tests/lab/demo.sh
+	PATH=$(CURDIR)/$(BIN):$$PATH tests/lab/podman/demo.sh
 
 demo-clean: venv
+	PATH=$(CURDIR)/$(BIN):$$PATH tests/lab/podman/demo_clean.sh
+
+# The probe-only demo on the namespace lab (no podman needed).
+demo-probe: bootstrap collection
+	PATH=$(CURDIR)/$(BIN):$$PATH tests/lab/demo.sh
+
+demo-probe-clean: venv
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/lab/probe_lab.py down /tmp/zerto-billing-demo
 
 benchmarks: bootstrap collection
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/benchmarks/probe_filtered_range.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/benchmarks/nft_apply_scaling.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/benchmarks/pre_upgrade_vs_ping.py
 
 clean:
 	rm -rf build .pytest_cache
