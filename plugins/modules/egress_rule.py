@@ -167,6 +167,17 @@ entries:
   returned: always
   type: list
   elements: str
+previous_destinations:
+  description:
+    - The destinations (addresses and CIDRs, merged) that the collection's own entries allowed on
+      O(port) before this run, read from the same state the run planned from.
+    - Empty when the collection owned nothing; running again with these as O(destinations) (or
+      O(state=absent) when empty) puts the collection's entries back as they were.
+    - Always empty with O(backend=squid).
+  returned: always
+  type: list
+  elements: str
+  sample: ["198.51.100.70", "2001:db8:100::/64"]
 notes:
   description: Remarks on the plan, for example that no chain can drop the traffic so nothing was needed.
   returned: always
@@ -183,6 +194,11 @@ persisted:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.base import BackendError, EgressSpec
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.commands import CommandError, ModuleRunner
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.destinations import (
+    collapse,
+    network_text,
+    parse_destination,
+)
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.diffing import entries_diff, file_diff
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.locking import LockTimeout, exclusive_lock
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options import (
@@ -201,11 +217,28 @@ def script_text(script):
     return script or ""
 
 
+# Every address of both families: find_entries() with these lists every entry that allows any destination.
+EVERYWHERE = [parse_destination("0.0.0.0/1"), parse_destination("128.0.0.0/1"),
+              parse_destination("::/1"), parse_destination("8000::/1")]
+
+
+def owned_destinations(backend, state, spec):
+    """What the collection's own entries allow on the port in `state`, merged, as text."""
+    if backend.name == "squid":
+        return []
+    networks = []
+    for entry in backend.find_entries(state, EVERYWHERE, spec.port, spec.protocol):
+        if entry.owned:
+            networks.extend(parse_destination(text) for text in entry.matched)
+    return [network_text(n) for n in collapse(networks)]
+
+
 def converge(module, runner, spec):
     params = module.params
     name, variant, evidence = resolve(runner, params["backend"], params["iptables_variant"], spec.hooks)
     backend = build(name, variant, runner, params)
     state = backend.read_state()
+    previous = owned_destinations(backend, state, spec)
     plan = backend.plan_allow(state, spec) if params["state"] == "present" else backend.plan_revoke(state)
     if plan.changed:
         if module.check_mode:
@@ -213,7 +246,7 @@ def converge(module, runner, spec):
         else:
             backend.apply(plan)
     files = backend.persist(plan, module.check_mode) if params["persist"] else []
-    return backend, evidence, plan, files
+    return backend, evidence, plan, files, previous
 
 
 def main():
@@ -240,7 +273,7 @@ def main():
     runner = ModuleRunner(module)
     try:
         with exclusive_lock(params["lock_path"], params["lock_timeout"]):
-            backend, evidence, plan, files = converge(module, runner, spec)
+            backend, evidence, plan, files, previous = converge(module, runner, spec)
     except (BackendError, LockTimeout) as exc:
         module.fail_json(msg=str(exc))
     except CommandError as exc:
@@ -259,6 +292,7 @@ def main():
         removed=plan.removed,
         applied=script_text(plan.script) if plan.changed else "",
         entries=plan.after,
+        previous_destinations=previous,
         persisted=[c.path for c in files],
         notes=plan.notes,
         diff=diff,

@@ -268,9 +268,15 @@ def exercise(s):
     check(s.reachable(LEGACY) and s.reachable(UNRELATED, 8443), "legacy and unrelated traffic still pass")
     check(s.foreign() == foreign0, "every rule the collection does not own is byte-identical")
     check(s.owned_counts() == (s.owned_rules, s.owned_sets), "owned entries %s == expected %s" % (s.owned_counts(), (s.owned_rules, s.owned_sets)))
+    check(r.get("previous_destinations") == [], "first run: the collection owned nothing before (%s)" % r.get("previous_destinations"))
 
     r = s.run(**s.options())
     check(not r.get("failed") and not r.get("changed"), "second run changed=false")
+    previous = r.get("previous_destinations") or []
+    check(previous, "second run returns what the collection owned before it")
+    r = s.run(check_mode=True, **s.options(destinations=previous))
+    check(not r.get("failed") and not r.get("changed"),
+          "previous_destinations %s as destinations would change nothing: %s" % (previous, r.get("added") or r.get("msg", "")))
 
     files = s.files()
     if s.kind == "nftables":
