@@ -54,6 +54,7 @@ for name in "${scenarios[@]}"; do
 done
 
 printf '%s\n' "Molecule scenarios:" "${summary[@]/#/  }"
+echo "molecule: $(( ${#scenarios[@]} - ${#failed[@]} )) passed, ${#failed[@]} failed"
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "failed: ${failed[*]}" >&2
     exit 1
