@@ -15,6 +15,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+LISTENER = os.path.join(HERE, "..", "..", "..", "lab", "tcp_listener.py")
 HOST, PEER = "zbp-h", "zbp-p"
 LEGACY, OTHER, BLOCKED = "198.51.100.140", "198.51.100.141", "198.51.100.142"
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
@@ -54,7 +55,7 @@ def kill_leftover_listener():
         for pid in open(PIDFILE).read().split():
             try:
                 with open("/proc/%s/cmdline" % pid) as handle:
-                    if "listener.py" in handle.read():
+                    if "tcp_listener.py" in handle.read():
                         os.kill(int(pid), signal.SIGKILL)
             except (IOError, OSError, ValueError):
                 pass
@@ -79,7 +80,7 @@ def make_host():
 def setup():
     sh("ip", "netns", "add", PEER)
     make_host()
-    proc = subprocess.Popen(["ip", "netns", "exec", PEER, PYTHON, os.path.join(HERE, "listener.py"), "443", "8443"],
+    proc = subprocess.Popen(["ip", "netns", "exec", PEER, PYTHON, LISTENER, "443", "8443"],
                             stdout=subprocess.PIPE)
     listener.append(proc)
     with open(PIDFILE, "w") as handle:

@@ -16,6 +16,7 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+LISTENER = os.path.join(HERE, "..", "..", "..", "lab", "tcp_listener.py")
 OWNER = "zerto_msp.billing egress"
 OWNED_SETS = ("zerto_billing_v4", "zerto_billing_v6")
 NEW, LEGACY, UNRELATED = "198.51.100.70", "198.51.100.90", "198.51.100.100"
@@ -64,7 +65,7 @@ def kill_leftover_listeners():
     for pid in open(PIDFILE).read().split():
         try:
             with open("/proc/%s/cmdline" % pid) as handle:
-                if "listener.py" in handle.read():
+                if "tcp_listener.py" in handle.read():
                     os.kill(int(pid), signal.SIGKILL)
         except (IOError, OSError, ValueError):
             pass
@@ -111,7 +112,7 @@ class Scenario(object):
             sh("ip", "-n", ns, "link", "set", "lo", "up")
             sh("ip", "-n", ns, "link", "set", dev, "up")
         proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.peer, PYTHON, os.path.join(HERE, "listener.py"), "443", "8443"],
+            ["ip", "netns", "exec", self.peer, PYTHON, LISTENER, "443", "8443"],
             stdout=subprocess.PIPE,
         )
         listeners.append(proc)
