@@ -13,7 +13,7 @@ echo "--- change_request: first run writes the two files, and only they change"
 ansible-playbook -i inventory_zvms.ini change_request.yml -e "out_dir=$out/requests" | tee "$out/run1.log"
 grep -Eq '^zvm1 +: ok=[0-9]+ +changed=1 ' "$out/run1.log"
 grep -Eq '^zvm2 +: ok=[0-9]+ +changed=0 ' "$out/run1.log"
-[ "$(ls "$out/requests" | sort | tr '\n' ' ')" = "dc1-zerto-billing-change-request.csv dc1-zerto-billing-change-request.md " ]
+[ "$(find "$out/requests" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "dc1-zerto-billing-change-request.csv dc1-zerto-billing-change-request.md " ]
 csv="$out/requests/dc1-zerto-billing-change-request.csv"
 for line in \
     'dc1,before_upgrade,add,dc1-zerto-billing-new,198.51.100.10,fqdn,billing-new.example.com,tcp,443,allow' \
@@ -47,7 +47,7 @@ ansible-playbook -i inventory_zvms.ini cleanup_request.yml \
     -e "out_dir=$out/cleanup tls_port=$port tls_ca=$out/cert.pem" | tee "$out/run4.log"
 grep -Eq '^zvm1 +: ok=[0-9]+ +changed=1 ' "$out/run4.log"
 grep -Eq '^zvm2 +: ok=[0-9]+ +changed=0 ' "$out/run4.log"
-[ "$(ls "$out/cleanup" | wc -l)" = 2 ]
+[ "$(find "$out/cleanup" -mindepth 1 -maxdepth 1 | wc -l)" = 2 ]
 for line in \
     "dc1,after_upgrade,remove,dc1-zerto-billing-legacy,198.51.100.10,fqdn,autologs.zerto.com,tcp,$port,allow" \
     "dc1,after_upgrade,remove,dc1-zerto-billing-legacy,198.51.100.11,cidr,198.51.100.90/32,tcp,$port,allow"; do
