@@ -63,11 +63,23 @@ options:
   destinations:
     description:
       - IPv4/IPv6 addresses and CIDRs to allow. Overlapping and adjacent entries are merged.
-      - Hostnames are not accepted; resolve them first (the C(egress_allow) role does, on the host).
-      - Required with O(state=present). Ignored with O(state=absent).
+      - Hostnames are not accepted here; give them in O(resolve).
+      - With O(state=present), O(destinations), O(resolve) or both are required. Ignored with O(state=absent).
     type: list
     elements: str
     default: []
+  resolve:
+    description:
+      - Host names (or V(https://host) URLs without a path) to resolve on the managed host, with its
+        own resolver (all A and AAAA records, what the ZVM itself will connect to), at the time of
+        the run. Their addresses are allowed along with O(destinations).
+      - A name that resolves to nothing fails the module with C(dns_failure) before anything changes.
+      - Not for O(backend=squid), where the proxy matches the name itself (O(hostnames)).
+      - Ignored with O(state=absent).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
   hostnames:
     description:
       - Host names to allow, for O(backend=squid) only (a proxy matches the requested name, Squid
@@ -103,6 +115,10 @@ EXAMPLES = r"""
       - 198.51.100.70
       - 2001:db8:100::/64
     port: 443
+
+- name: Open egress to whatever the new billing host name resolves to on the host, now
+  zerto_msp.billing.egress_rule:
+    resolve: ["{{ zerto_billing_new_url }}"]
 
 - name: Same on a gateway host with iptables-legacy, no persistence
   zerto_msp.billing.egress_rule:
@@ -167,6 +183,12 @@ entries:
   returned: always
   type: list
   elements: str
+resolved:
+  description: What each name of O(resolve) resolved to on the host (empty without O(resolve)).
+  returned: always
+  type: dict
+  sample: {"billing.example.com": ["198.51.100.70", "2001:db8:100::70"]}
+  version_added: 0.2.0
 previous_destinations:
   description:
     - The destinations (addresses and CIDRs, merged) that the collection's own entries allowed on
@@ -209,6 +231,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options i
     common_argument_spec,
 )
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.resolving import ResolveError, resolve_all
 
 
 def script_text(script):
@@ -249,11 +272,31 @@ def converge(module, runner, spec):
     return backend, evidence, plan, files, previous
 
 
+def resolved_names(module):
+    """{name: addresses} for the resolve option; fails before anything changes."""
+    if module.params["resolve"] and module.params["backend"] == "squid":
+        module.fail_json(msg="resolve: backend=squid matches host names itself; give them in hostnames")
+    try:
+        return resolve_all(module.params["resolve"])
+    except ResolveError as exc:
+        if exc.reason.startswith(("does not resolve", "resolves to no")):
+            module.fail_json(msg="dns_failure: %s %s, so there is nothing to allow for it. Fix the host's DNS, "
+                                 "or allow the published range in destinations." % (exc.entry, exc.reason),
+                             error_class="dns_failure", entry=exc.entry)
+        module.fail_json(msg="resolve: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)
+
+
+def merged(networks, resolved):
+    addresses = [address for name in resolved for address in resolved[name]]
+    return collapse(networks + [parse_destination(address) for address in addresses]) if addresses else networks
+
+
 def main():
     argument_spec = common_argument_spec()
     argument_spec.update(
         state=dict(type="str", default="present", choices=["present", "absent"]),
         hostnames=dict(type="list", elements="str", default=[]),
+        resolve=dict(type="list", elements="str", default=[]),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -262,11 +305,13 @@ def main():
     networks = checked_destinations(module) if params["state"] == "present" else []
     hostnames = checked_hostnames(module) if params["state"] == "present" else []
     if hostnames and params["backend"] != "squid":
-        module.fail_json(msg="hostnames: only backend=squid takes host names; resolve them to destinations "
+        module.fail_json(msg="hostnames: only backend=squid takes host names; give them in resolve "
                              "for a host firewall")
+    resolved = resolved_names(module) if params["state"] == "present" else {}
+    networks = merged(networks, resolved)
     if params["state"] == "present" and not networks and not hostnames:
-        module.fail_json(msg="destinations: at least one IP address or CIDR (or, with backend=squid, "
-                             "hostnames) is required with state=present")
+        module.fail_json(msg="destinations: at least one IP address or CIDR (or a name in resolve, or, "
+                             "with backend=squid, hostnames) is required with state=present")
     if params["state"] == "absent" and params["destinations"]:
         module.warn("destinations is ignored with state=absent: every entry the collection owns is removed")
     spec = EgressSpec(networks, port, params["protocol"], params["filter_forward"])
@@ -292,6 +337,7 @@ def main():
         removed=plan.removed,
         applied=script_text(plan.script) if plan.changed else "",
         entries=plan.after,
+        resolved=resolved,
         previous_destinations=previous,
         persisted=[c.path for c in files],
         notes=plan.notes,

@@ -78,6 +78,7 @@ def remove_namespaces():
         for ns in ("zbr-%s-h" % key, "zbr-%s-p" % key):
             if ns in existing:
                 sh("ip", "netns", "del", ns, check=False)
+            shutil.rmtree(os.path.join("/etc/netns", ns), ignore_errors=True)
 
 
 def cleanup():
@@ -360,6 +361,37 @@ def legacy_cleanup(s):
     check(s.reachable(LEGACY), "legacy endpoint reachable again after restoring the backup")
 
 
+def resolve_on_host(s):
+    """resolve: the name is looked up with the managed host's own resolver (its /etc/hosts, which
+    `ip netns exec` takes from /etc/netns/<host>/hosts) in the run that applies the change."""
+    print("== resolve (%s)" % s.key, flush=True)
+    etc = os.path.join("/etc/netns", s.host)
+    os.makedirs(etc, exist_ok=True)
+    with open(os.path.join(etc, "hosts"), "w") as handle:
+        handle.write("127.0.0.1\tlocalhost\n%s\tbilling-new.lab.test\n" % NEW)
+    full0, files0 = s.full(), s.files()
+    r = s.run(**s.options(destinations=[], resolve=["nowhere.lab.test"]))
+    check(r.get("failed") and r.get("error_class") == "dns_failure" and "nowhere.lab.test" in r.get("msg", ""),
+          "an unresolvable name fails with dns_failure: %s" % r.get("msg", ""))
+    r = s.run(**s.options(destinations=[], resolve=["billing-new.lab.test;reboot"]))
+    check(r.get("failed") and r.get("msg", "").startswith("resolve:"), "a name with shell metacharacters fails naming resolve: %s" % r.get("msg", ""))
+    check(s.full() == full0 and s.files() == files0, "failed resolution changed nothing")
+    r = s.run(**s.options(destinations=[], resolve=["https://billing-new.lab.test/"]))
+    check(not r.get("failed") and r.get("changed") and r.get("resolved") == {"billing-new.lab.test": [NEW]},
+          "the name resolves on the host and its address is allowed: %s" % (r.get("resolved") or r.get("msg", "")))
+    check(s.reachable(NEW) and not s.reachable(NEW, 8443), "%s:443 reachable, only on the port asked for" % NEW)
+    r = s.run(**s.options(destinations=[], resolve=["billing-new.lab.test"]))
+    check(not r.get("failed") and not r.get("changed"), "second run with the same resolution changed=false")
+    with open(os.path.join(etc, "hosts"), "w") as handle:
+        handle.write("127.0.0.1\tlocalhost\n%s\tbilling-new.lab.test\n" % UNRELATED)
+    r = s.run(**s.options(destinations=[], resolve=["billing-new.lab.test"]))
+    check(not r.get("failed") and r.get("changed") and r.get("previous_destinations") == [NEW] and not s.reachable(NEW),
+          "a run after the name moved refreshes the allow to the new address: %s" % (r.get("resolved") or r.get("msg", "")))
+    r = s.run(**s.options(state="absent"))
+    check(not r.get("failed") and s.owned_counts() == (0, 0), "state=absent removes the resolved allow")
+    shutil.rmtree(etc, ignore_errors=True)
+
+
 def bad_inputs(s):
     print("== bad input (%s)" % s.key, flush=True)
     full0, files0 = s.full(), s.files()
@@ -394,6 +426,7 @@ def main():
         for s in scenarios:
             s.setup()
         bad_inputs(scenarios[0])
+        resolve_on_host(scenarios[0])
         for s in scenarios:
             exercise(s)
         for s in (scenarios[0], scenarios[2]):

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to zerto_msp.billing
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Resolve host names on the managed host, with its own resolver, into firewall destinations:
+what the ZVM itself will connect to."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import socket
+
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import (
+    HostnameError,
+    parse_hostname,
+)
+
+
+class ResolveError(ValueError):
+    def __init__(self, entry, reason):
+        self.entry = entry
+        self.reason = reason
+        super(ResolveError, self).__init__("%r %s" % (entry, reason))
+
+
+def checked_names(entries):
+    """Bare host names (https:// URLs without a path are taken as their host), de-duplicated."""
+    names = []
+    for entry in entries:
+        try:
+            name = parse_hostname(entry)
+        except HostnameError as exc:
+            raise ResolveError(exc.entry, exc.reason)
+        if name.startswith("."):
+            raise ResolveError(entry, "is a domain (leading dot); only a host name can be resolved")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def addresses_of(name, getaddrinfo=socket.getaddrinfo):
+    """Every A and AAAA address the resolver returns for `name`, in its order; IPv4-mapped IPv6
+    answers are dropped (their IPv4 address is the real destination)."""
+    try:
+        infos = getaddrinfo(name, None, socket.AF_UNSPEC, socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ResolveError(name, "does not resolve on this host (%s)" % exc)
+    addresses = []
+    for info in infos:
+        text = info[4][0].split("%", 1)[0]
+        address = ipaddress.ip_address(text)
+        if address.version == 6 and address.ipv4_mapped is not None:
+            continue
+        if text not in addresses:
+            addresses.append(text)
+    if not addresses:
+        raise ResolveError(name, "resolves to no address on this host")
+    return addresses
+
+
+def resolve_all(entries, getaddrinfo=socket.getaddrinfo):
+    """{name: [address, ...]} for every entry. Raises ResolveError for the first bad or unresolvable one."""
+    return dict((name, addresses_of(name, getaddrinfo)) for name in checked_names(entries))
