@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build:$(CURDIR)/$(VENV)/lib/python3
 export ANSIBLE_FORCE_COLOR ?= 0
 
 .PHONY: help bootstrap apt venv collection unit sanity lint changelog-lint build importer \
-        integration molecule test demo demo-clean demo-probe demo-probe-clean benchmarks clean
+        integration lab-image molecule test demo demo-clean demo-probe demo-probe-clean benchmarks clean
 
 help:
 	@echo "make demo   - build the podman lab fleet and run the rollout against it"
@@ -70,7 +70,11 @@ importer: build
 integration: bootstrap collection
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/integration/run.sh
 
-molecule: bootstrap collection
+# The podman lab image (debootstrap, no registry): its own stage so a failed build shows as such.
+lab-image: apt
+	tests/lab/podman/build_image.sh
+
+molecule: bootstrap collection lab-image
 	tests/integration/molecule.sh
 
 test: bootstrap unit changelog-lint sanity lint importer integration molecule

@@ -49,7 +49,13 @@ for name in "${scenarios[@]}"; do
     else
         summary+=("FAILED  ${took}s  $name  (log: ${logs#"$repo"/}/$name.log)")
         failed+=("$name")
-        [ "${MOLECULE_STREAM:-0}" = 1 ] || tail -n 60 "$logs/$name.log" >&2
+        if [ "${MOLECULE_STREAM:-0}" != 1 ]; then
+            # The first errors say why; the tail often shows only the destroy step that followed.
+            echo "--- $name: first errors in its log" >&2
+            grep -n -m 15 -A 6 -E '^fatal:|^failed:|\[ERROR\]|^ERROR|FAILED!' "$logs/$name.log" >&2 || true
+            echo "--- $name: end of its log" >&2
+            tail -n 30 "$logs/$name.log" >&2
+        fi
     fi
 done
 

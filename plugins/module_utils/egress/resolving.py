@@ -13,6 +13,8 @@ import socket
 
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import (
     HostnameError,
+    host_of,
+    is_ip_address,
     parse_hostname,
 )
 
@@ -25,11 +27,14 @@ class ResolveError(ValueError):
 
 
 def checked_names(entries):
-    """Bare host names (https:// URLs without a path are taken as their host), de-duplicated."""
+    """Bare host names (https:// URLs without a path are taken as their host), de-duplicated.
+    An IP address stands for itself, as it does for the resolver."""
     names = []
     for entry in entries:
         try:
-            name = parse_hostname(entry)
+            bare = entry.strip().strip("[]") if isinstance(entry, str) else ""
+            literal = bare if is_ip_address(bare) else host_of(entry) if bare else ""
+            name = literal if is_ip_address(literal) else parse_hostname(entry)
         except HostnameError as exc:
             raise ResolveError(exc.entry, exc.reason)
         if name.startswith("."):

@@ -28,9 +28,20 @@ if [ ! -s "$tarball" ]; then
     build="$cache/build-$recipe"
     rm -rf "$build"
     mkdir -p "$build"
-    echo "debootstrap $suite from $mirror into $build/rootfs"
-    debootstrap --variant=minbase --include="$packages" "$suite" "$build/rootfs" "$mirror" \
-        >"$build/debootstrap.log" 2>&1 || { tail -n 30 "$build/debootstrap.log" >&2; exit 1; }
+    for attempt in 1 2; do
+        echo "debootstrap $suite from $mirror into $build/rootfs (attempt $attempt)"
+        rm -rf "$build/rootfs"
+        if debootstrap --variant=minbase --include="$packages" "$suite" "$build/rootfs" "$mirror" \
+            >"$build/debootstrap.log" 2>&1; then
+            break
+        fi
+        echo "debootstrap failed; the end of its log ($build/debootstrap.log):" >&2
+        tail -n 30 "$build/debootstrap.log" >&2
+        [ -f "$build/rootfs/debootstrap/debootstrap.log" ] && tail -n 30 "$build/rootfs/debootstrap/debootstrap.log" >&2
+        df -h "$cache" >&2
+        [ "$attempt" = 2 ] && exit 1
+        sleep 5
+    done
     # Fetched packages and indexes are dead weight in the image.
     rm -rf "$build/rootfs/var/cache/apt/archives/"*.deb "$build/rootfs/var/lib/apt/lists/"*
     tar --numeric-owner --xattrs -C "$build/rootfs" -cf "$tarball.part" .

@@ -91,7 +91,7 @@ def files_digest(files_dir):
     return digest.hexdigest()[:16]
 
 
-def wait_ready(plan, timeout=20.0):
+def wait_ready(plan, timeout=90.0):
     """Wait until every endpoint listens on 443 and the lab DNS on 53."""
     wanted = {
         f"{a}:443" for key in ("lab_new_addresses", "lab_legacy_addresses", "lab_other_addresses") for a in plan[key]

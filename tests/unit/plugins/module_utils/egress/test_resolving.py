@@ -45,7 +45,7 @@ def test_urls_are_taken_as_their_host_and_deduplicated():
 
 
 @pytest.mark.parametrize("entry", ["bad;rm -rf /", "$(id).lab.test", "https://b.lab.test/path", ".lab.test",
-                                   "198.51.100.70", "b.lab.test:443", ""])
+                                   "b.lab.test:443", ""])
 def test_bad_entries_are_refused_before_any_lookup(entry):
     looked_up = []
 
@@ -62,3 +62,9 @@ def test_resolve_all_maps_each_name():
     resolver = fake_resolver({"a.lab.test": ["198.51.100.1"], "b.lab.test": ["198.51.100.2", "2001:db8::2"]})
     assert resolve_all(["a.lab.test", "https://b.lab.test"], resolver) == {
         "a.lab.test": ["198.51.100.1"], "b.lab.test": ["198.51.100.2", "2001:db8::2"]}
+
+
+def test_an_ip_address_stands_for_itself():
+    resolver = fake_resolver({"198.51.100.70": ["198.51.100.70"], "2001:db8::70": ["2001:db8::70"]})
+    assert resolve_all(["https://198.51.100.70/", "2001:db8::70", "https://[2001:db8::70]/"], resolver) == {
+        "198.51.100.70": ["198.51.100.70"], "2001:db8::70": ["2001:db8::70"]}
