@@ -5,7 +5,7 @@ Builds the podman lab fleet with 20 healthy ZVM hosts from fresh baselines (`lab
 - a playbook with one task, ansible.builtin.ping, on the group zvm (Ansible's floor for touching
   every host once over the podman connection);
 - `ansible-playbook zerto_msp.billing.pre_upgrade` as an operator runs it: egress_allow (resolve
-  on the host, egress_rule, probe), the verification probe, the reports on the controller.
+  egress_rule resolving the name on the host, probe), the reports on the controller.
 Prints both wall times and their ratio. Target: at most 3. Needs root, podman and the collection
 in build/ (make collection); run from the repository root:
     .venv/bin/python tests/benchmarks/pre_upgrade_vs_ping.py [--forks 20] [--hosts 20]
