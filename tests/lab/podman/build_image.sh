@@ -7,10 +7,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 image="${LAB_IMAGE:-localhost/zerto-billing-lab:bookworm}"
 suite=bookworm
-cache="${LAB_CACHE_DIR:-$repo/.cache/lab}"
+# On the root filesystem, not in the checkout: debootstrap needs a filesystem that allows device
+# nodes and chroot, which a checkout's mount may not (and the tarball then outlives the checkout).
+cache="${LAB_CACHE_DIR:-/var/cache/zerto-billing-lab}"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
 
-mirror="$(python3 "$here/apt_mirror.py" "$suite")"
+mirror="$(python3 "$here/apt_mirror.py" "$suite")" || mirror=http://deb.debian.org/debian
 packages="$(grep -v '^#' "$here/image_packages.txt" | xargs | tr ' ' ',')"
 recipe="$( (cat "$0" "$here/image_packages.txt"; echo "$mirror $suite") | sha256sum | cut -c1-16)"
 tarball="$cache/rootfs-$suite-$recipe.tar"
