@@ -1,5 +1,7 @@
 """Lab CA and server certificates, made with the openssl CLI on the controller."""
 
+import contextlib
+import fcntl
 import os
 import subprocess
 
@@ -11,6 +13,15 @@ RENEW_BEFORE_SECONDS = 30 * 86400
 
 def _openssl(*args):
     subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def _ca_lock(ca_dir):
+    """Several lab hosts start at once (Ansible forks): one issuer at a time per CA (its serial file)."""
+    os.makedirs(ca_dir, mode=0o755, exist_ok=True)
+    with open(os.path.join(ca_dir, ".lock"), "a", encoding="ascii") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _valid_for_a_while(cert):
@@ -26,7 +37,11 @@ def _valid_for_a_while(cert):
 
 def ensure_ca(ca_dir):
     """Create the lab CA once; returns (cert, key). Kept across `lab.py down`."""
-    os.makedirs(ca_dir, mode=0o755, exist_ok=True)
+    with _ca_lock(ca_dir):
+        return _ensure_ca(ca_dir)
+
+
+def _ensure_ca(ca_dir):
     cert, key = os.path.join(ca_dir, "ca.pem"), os.path.join(ca_dir, "ca.key")
     if not (_valid_for_a_while(cert) and os.path.exists(key)):
         _openssl(
@@ -56,6 +71,11 @@ def ensure_ca(ca_dir):
 
 def ensure_server_cert(ca, out_dir, name, hostname, addresses):
     """Issue (or keep) a server certificate for hostname and its addresses; returns (cert, key)."""
+    with _ca_lock(os.path.dirname(ca[0])):
+        return _ensure_server_cert(ca, out_dir, name, hostname, addresses)
+
+
+def _ensure_server_cert(ca, out_dir, name, hostname, addresses):
     ca_cert, ca_key = ca
     os.makedirs(out_dir, exist_ok=True)
     cert, key = os.path.join(out_dir, name + ".pem"), os.path.join(out_dir, name + ".key")
