@@ -79,7 +79,6 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 0.2.0
   hostnames:
     description:
       - Host names to allow, for O(backend=squid) only (a proxy matches the requested name, Squid
@@ -188,7 +187,6 @@ resolved:
   returned: always
   type: dict
   sample: {"billing.example.com": ["198.51.100.70", "2001:db8:100::70"]}
-  version_added: 0.2.0
 previous_destinations:
   description:
     - The destinations (addresses and CIDRs, merged) that the collection's own entries allowed on
