@@ -4,7 +4,6 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../../.." && pwd)"
 image="${LAB_IMAGE:-localhost/zerto-billing-lab:bookworm}"
 suite=bookworm
 # On the root filesystem, not in the checkout: debootstrap needs a filesystem that allows device
