@@ -10,16 +10,15 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.entry_error import EntryError
+
 # Only hex digits, dots, colons and one prefix length: anything else (names, spaces, shell or
 # nft syntax) is refused before ipaddress sees it.
 _ADDRESS_CHARS = re.compile(r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$")
 
 
-class DestinationError(ValueError):
-    def __init__(self, entry, reason):
-        self.entry = entry
-        self.reason = reason
-        super(DestinationError, self).__init__("%r: %s" % (entry, reason))
+class DestinationError(EntryError):
+    pass
 
 
 def parse_destination(entry):

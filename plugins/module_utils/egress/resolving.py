@@ -11,6 +11,7 @@ __metaclass__ = type
 import ipaddress
 import socket
 
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.entry_error import EntryError
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import (
     HostnameError,
     host_of,
@@ -19,11 +20,8 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hos
 )
 
 
-class ResolveError(ValueError):
-    def __init__(self, entry, reason):
-        self.entry = entry
-        self.reason = reason
-        super(ResolveError, self).__init__("%r %s" % (entry, reason))
+class ResolveError(EntryError):
+    pass
 
 
 def checked_names(entries):

@@ -13,14 +13,13 @@ import re
 
 from urllib.parse import urlsplit
 
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.entry_error import EntryError
+
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
-class HostnameError(ValueError):
-    def __init__(self, entry, reason):
-        self.entry = entry
-        self.reason = reason
-        super(HostnameError, self).__init__("%r: %s" % (entry, reason))
+class HostnameError(EntryError):
+    pass
 
 
 def host_of(entry):
