@@ -17,7 +17,7 @@ grep -Eq '^zvm2 +: ok=[0-9]+ +changed=0 ' "$out/run1.log"
 csv="$out/requests/dc1-zerto-billing-change-request.csv"
 for line in \
     'dc1,before_upgrade,add,dc1-zerto-billing-new,198.51.100.10,fqdn,billing-new.example.com,tcp,443,allow' \
-    'dc1,before_upgrade,add,dc1-zerto-billing-new,198.51.100.11,cidr,203.0.113.0/28,tcp,443,allow' \
+    'dc1,before_upgrade,add,dc1-zerto-billing-new,198.51.100.11,cidr,198.51.100.32/28,tcp,443,allow' \
     'dc1,after_upgrade,remove,dc1-zerto-billing-legacy,198.51.100.10,fqdn,autologs.zerto.com,tcp,443,allow' \
     'dc1,after_upgrade,remove,dc1-zerto-billing-legacy,198.51.100.11,cidr,198.51.100.90/32,tcp,443,allow'; do
     grep -qxF "$line" "$csv" || { echo "missing from CSV: $line" >&2; exit 1; }

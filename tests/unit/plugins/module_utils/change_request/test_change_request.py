@@ -23,7 +23,7 @@ ZVMS = ["198.51.100.11", "198.51.100.10", "198.51.100.10"]
 
 def rules(**overrides):
     args = dict(site="DC 1", zvm_addresses=ZVMS, new_url="https://billing.example.com/api/v1",
-                new_cidrs=["203.0.113.0/28"], legacy_url="autologs.zerto.com", legacy_cidrs=["198.51.100.90"],
+                new_cidrs=["198.51.100.32/28"], legacy_url="autologs.zerto.com", legacy_cidrs=["198.51.100.90"],
                 port=443)
     args.update(overrides)
     return build_rules(**args)
@@ -35,8 +35,8 @@ def test_rows_per_phase_destination_and_source():
     assert summary == [
         ("before_upgrade", "add", "fqdn", "billing.example.com", "198.51.100.10"),
         ("before_upgrade", "add", "fqdn", "billing.example.com", "198.51.100.11"),
-        ("before_upgrade", "add", "cidr", "203.0.113.0/28", "198.51.100.10"),
-        ("before_upgrade", "add", "cidr", "203.0.113.0/28", "198.51.100.11"),
+        ("before_upgrade", "add", "cidr", "198.51.100.32/28", "198.51.100.10"),
+        ("before_upgrade", "add", "cidr", "198.51.100.32/28", "198.51.100.11"),
         ("after_upgrade", "remove", "fqdn", "autologs.zerto.com", "198.51.100.10"),
         ("after_upgrade", "remove", "fqdn", "autologs.zerto.com", "198.51.100.11"),
         ("after_upgrade", "remove", "cidr", "198.51.100.90/32", "198.51.100.10"),
@@ -75,7 +75,7 @@ def test_markdown_without_legacy_says_nothing_to_remove_and_escapes_markup():
     (dict(new_url=None, new_cidrs=[]), "new_url"),
     (dict(new_url="https://bad_host!/x"), "new_url"),
     (dict(new_url="https://.example.com"), "new_url"),
-    (dict(new_cidrs=["203.0.113.1/28"]), "new_cidrs"),
+    (dict(new_cidrs=["198.51.100.33/28"]), "new_cidrs"),
     (dict(legacy_cidrs=["300.1.1.1"]), "legacy_cidrs"),
     (dict(port=0), "port"),
     (dict(site=" "), "site"),

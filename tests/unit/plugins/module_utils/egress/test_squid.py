@@ -92,7 +92,7 @@ def test_legacy_entries_are_found_and_removed_narrowly(tmp_path):
         "acl legacy dstdomain \"%s\"\n"
         "acl admin dstdomain other.example.net autologs.zerto.com\n"
         "acl alone dstdomain .autologs.zerto.com\n"
-        "acl ips dst 198.51.100.90 198.51.100.0/24 203.0.113.5\n"
+        "acl ips dst 198.51.100.90 198.51.100.0/24 198.51.100.5\n"
         "http_access allow legacy\n" % values
     )
     config = SquidConfig.read(str(conf))

@@ -13,7 +13,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.report import pr
 def probe(reachable, classes, summary="a summary", **extra):
     results = []
     for name, count in sorted(classes.items()):
-        results += [{"address": "192.0.2.%d" % (len(results) + 1), "error_class": name, "reachable": name == "ok"}
+        results += [{"address": "198.51.100.%d" % (len(results) + 1), "error_class": name, "reachable": name == "ok"}
                     for _index in range(count)]
     result = {"changed": False, "reachable": reachable, "all_reachable": set(classes) == {"ok"},
               "summary": summary, "error_classes": classes, "results": results, "host": "billing.example.com",
