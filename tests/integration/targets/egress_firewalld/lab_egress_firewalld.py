@@ -17,6 +17,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROLLBACK = os.path.join(HERE, "..", "..", "playbooks", "legacy_cleanup_rollback.yml")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
 
 import lab_ca  # noqa: E402
@@ -232,17 +233,14 @@ def legacy_cleanup(lab):
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
     lab.fw.cmd("--reload")
     check(not lab.reachable(LEGACY) and lab.reachable(NEW), "after --reload the legacy rule stays gone (permanent in step)")
-    saved = os.path.join(backup, "firewalld", "etc-firewalld")
-    for sub in ("zones", "policies", "ipsets"):
-        shutil.rmtree(lab.fw.path("etc-firewalld", sub))
-        if os.path.isdir(os.path.join(saved, sub)):
-            shutil.copytree(os.path.join(saved, sub), lab.fw.path("etc-firewalld", sub))
-        else:
-            os.mkdir(lab.fw.path("etc-firewalld", sub))
-    shutil.copy(os.path.join(saved, "direct.xml"), lab.fw.path("etc-firewalld", "direct.xml"))
-    lab.fw.cmd("--reload")
-    check(lab.fw.fingerprint()[1] == before[1] and lab.reachable(LEGACY) and lab.reachable(LEGACY_SET),
-          "restoring the backed-up XML files and --reload bring back the previous runtime rules exactly")
+    rollback = dict(backup=backup, backend="firewalld")
+    after_cleanup = lab.fw.fingerprint()
+    r = lab.run(True, ROLLBACK, "rollback", **rollback)
+    check(not r.get("failed") and lab.fw.fingerprint() == after_cleanup, "check-mode rollback changes nothing: %s" % r.get("msg", ""))
+    r = lab.run(False, ROLLBACK, "rollback", **rollback)
+    check(not r.get("failed") and lab.fw.fingerprint()[1] == before[1] and lab.reachable(LEGACY) and lab.reachable(LEGACY_SET),
+          "legacy_cleanup's rollback (XML files back, --check-config, --reload) brings back the previous runtime rules "
+          "exactly: %s" % r.get("msg", ""))
 
 
 def main():

@@ -15,6 +15,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+ROLLBACK = os.path.join(HERE, "..", "..", "playbooks", "legacy_cleanup_rollback.yml")
 sys.path.insert(0, os.path.join(ROOT, "tests", "lab"))
 
 import netns  # noqa: E402
@@ -275,11 +276,20 @@ def cleanup(lab):
           "value file: exactly the legacy line went, every other byte identical")
     check(files["squid.conf"] == files0["squid.conf"].replace(" " + LEGACY + "\n", "\n"),
           "squid.conf: only the legacy value left the inline acl line")
-    backup = os.path.join(r.get("backup") or "", "squid", "files", lab.legacy_file.lstrip("/"))
+    folder = r.get("backup") or ""
+    backup = os.path.join(folder, "squid", "files", lab.legacy_file.lstrip("/"))
     check(os.path.exists(backup) and open(backup).read() == files0["legacy_billing.domains"],
           "the backup holds the previous value file")
     r = lab.entries(remove=True)
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
+
+    rollback = {"rollback": dict(backup=folder, backend="squid", squid_conf_path=lab.conf)}
+    after_cleanup = lab.files()
+    r = lab.playbook(PROXY, ROLLBACK, rollback, check_mode=True)
+    check(not r.get("failed") and lab.files() == after_cleanup, "check-mode rollback changes nothing: %s" % r.get("msg", ""))
+    r = lab.playbook(PROXY, ROLLBACK, rollback)
+    check(not r.get("failed") and lab.files() == files0 and lab.settled(LEGACY, "200"),
+          "legacy_cleanup's rollback (files back, squid -k parse, reconfigure) allows %s again: %s" % (LEGACY, r.get("msg", "")))
 
 
 def revoke(lab):
@@ -289,7 +299,8 @@ def revoke(lab):
     check(not r.get("failed") and r.get("changed"), "state=absent changes: %s" % r.get("msg", ""))
     files = lab.files()
     check("conf.d/zerto_billing.acl" not in files, "our ACL file removed")
-    check(files["squid.conf"] == "".join(l for l in conf.splitlines(True) if "zerto" not in l and lab.acl not in l),
+    ours = ("# zerto_msp.billing egress:", "include " + lab.acl)
+    check(files["squid.conf"] == "".join(l for l in conf.splitlines(True) if not l.startswith(ours)),
           "squid.conf: only our two lines removed")
     check(lab.settled(NEW, "403"), "CONNECT %s denied again" % NEW)
     r = lab.rule(state="absent", hostnames=[])

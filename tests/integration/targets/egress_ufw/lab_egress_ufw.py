@@ -17,6 +17,7 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROLLBACK = os.path.join(HERE, "..", "..", "playbooks", "legacy_cleanup_rollback.yml")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
 
 import lab_ca  # noqa: E402
@@ -216,10 +217,13 @@ def legacy_cleanup(lab):
         check(handle.read() == before[0][0], "backup holds user.rules as it was")
     r = lab.entries(remove=True)
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
-    for name in ("user.rules", "user6.rules"):
-        shutil.copy(os.path.join(backup, "ufw", name), lab.sandbox.path("etc-ufw", name))
-    lab.sandbox.ufw("reload")
-    check(lab.sandbox.tuples() == tuples0 and lab.reachable(LEGACY), "restoring the backup and `ufw reload` bring the legacy rules back")
+    rollback = dict(backup=backup, backend="ufw")
+    after_cleanup = lab.sandbox.tuples()
+    r = lab.run(True, ROLLBACK, "rollback", **rollback)
+    check(not r.get("failed") and lab.sandbox.tuples() == after_cleanup, "check-mode rollback changes nothing: %s" % r.get("msg", ""))
+    r = lab.run(False, ROLLBACK, "rollback", **rollback)
+    check(not r.get("failed") and lab.sandbox.tuples() == tuples0 and lab.reachable(LEGACY),
+          "legacy_cleanup's rollback (user.rules back, ufw reload) brings the legacy rules back: %s" % r.get("msg", ""))
 
 
 def main():
