@@ -40,7 +40,10 @@ if [ ! -s "$tarball" ]; then
         tail -n 30 "$build/debootstrap.log" >&2
         [ -f "$build/rootfs/debootstrap/debootstrap.log" ] && tail -n 30 "$build/rootfs/debootstrap/debootstrap.log" >&2
         df -h "$cache" >&2
-        [ "$attempt" = 2 ] && exit 1
+        if [ "$attempt" = 2 ]; then
+            rm -rf "$build"
+            exit 1
+        fi
         sleep 5
     done
     # Fetched packages and indexes are dead weight in the image.
