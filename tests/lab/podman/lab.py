@@ -313,7 +313,8 @@ def cmd_down(args):
     # host-local IPAM leases survive an aborted run and would refuse the same static addresses.
     subprocess.run(["rm", "-rf", f"/var/lib/cni/networks/{network}"], check=True)
     if args.purge:
-        subprocess.run(["rm", "-rf", PLAN["lab_state_dir"], os.path.join(REPO, ".cache", "lab")], check=True)
+        subprocess.run(["rm", "-rf", PLAN["lab_state_dir"], os.path.join(REPO, ".cache", "lab"),
+                        os.environ.get("LAB_CACHE_DIR", "/var/cache/zerto-billing-lab")], check=True)
     print(f"lab down: {len(ids)} containers removed, network {network} removed")
 
 
