@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build:$(CURDIR)/$(VENV)/lib/python3
 export ANSIBLE_FORCE_COLOR ?= 0
 
 .PHONY: help bootstrap apt venv collection unit sanity lint changelog-lint build importer \
-        integration lab-image molecule test demo demo-clean demo-probe demo-probe-clean benchmarks clean
+        integration lab-image lab-infra molecule test demo demo-clean demo-probe demo-probe-clean benchmarks clean
 
 help:
 	@echo "make demo   - build the podman lab fleet and run the rollout against it"
@@ -74,7 +74,11 @@ integration: bootstrap collection
 lab-image: apt
 	tests/lab/podman/build_image.sh
 
-molecule: bootstrap collection lab-image
+# The lab's shared part (network, billing host) up and answering before any scenario needs it.
+lab-infra: venv lab-image
+	$(BIN)/python tests/lab/podman/lab.py infra
+
+molecule: bootstrap collection lab-infra
 	tests/integration/molecule.sh
 
 test: bootstrap unit changelog-lint sanity lint importer integration molecule

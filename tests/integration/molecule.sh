@@ -62,6 +62,12 @@ done
 printf '%s\n' "Molecule scenarios:" "${summary[@]/#/  }"
 echo "molecule: $(( ${#scenarios[@]} - ${#failed[@]} )) passed, ${#failed[@]} failed"
 if [ "${#failed[@]}" -gt 0 ]; then
+    # Only the end of a long run may be read: repeat each failure's first error here.
+    for name in "${failed[@]}"; do
+        first=$(grep -m 1 -E '^fatal:|^failed:|FAILED!' "$logs/$name.log" 2>/dev/null || true)
+        echo "first error of $name: ${first:0:300}" >&2
+        grep -o -E '"(msg|stderr)": "([^"\\]|\\.){1,400}' <<<"$first" | sed 's/^/    /' >&2 || true
+    done
     echo "failed: ${failed[*]}" >&2
     exit 1
 fi

@@ -25,7 +25,7 @@ import time
 
 import lab_billing
 import lab_inventory
-from lab_podman import podman, podman_json
+from lab_podman import podman, podman_json, podman_ok
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -232,9 +232,25 @@ def remove_stale_fleet(wanted_names):
             podman("rm", "-f", "-t", "0", found["Id"])
 
 
+def remove_dead_containers():
+    """Remove lab containers that podman lists as running but whose processes are gone.
+
+    Podman keeps its state on disk: when a machine session ends, its processes are killed and
+    podman still lists them as up, so they would be kept and never answer.
+    """
+    listed = {c["Id"]: c["Names"][0] for c in podman_json("ps", "--filter", f"label={LAB_LABEL}")}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        alive = dict(zip(listed, pool.map(lambda cid: podman_ok("exec", cid, "true"), listed)))
+    dead = sorted(cid for cid, ok in alive.items() if not ok)
+    if dead:
+        podman("rm", "-f", "-t", "0", *dead)
+        print(f"removed {len(dead)} lab containers whose processes were gone: {', '.join(listed[c] for c in dead)}")
+
+
 def ensure_infra():
     """Image, network and billing host: what every user of the lab shares. True if billing was (re)made."""
     build_image()
+    remove_dead_containers()
     ensure_network()
     return ensure_billing()
 

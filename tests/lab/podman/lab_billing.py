@@ -5,6 +5,7 @@ import ipaddress
 import json
 import os
 import shutil
+import subprocess
 import time
 
 import lab_certs
@@ -92,19 +93,29 @@ def files_digest(files_dir):
 
 
 def wait_ready(plan, timeout=90.0):
-    """Wait until every endpoint listens on 443 and the lab DNS on 53."""
+    """Wait until every endpoint listens on 443 and the lab DNS on 53; fail at once if the host died."""
+    container = plan["lab_billing_container"]
     wanted = {
         f"{a}:443" for key in ("lab_new_addresses", "lab_legacy_addresses", "lab_other_addresses") for a in plan[key]
     }
     wanted.add(f"{plan['lab_dns_address']}:53")
     deadline = time.monotonic() + timeout
     while True:
-        listening = podman("exec", plan["lab_billing_container"], "ss", "-Hltn", check=False)
+        if podman("inspect", "--format", "{{.State.Running}}", container, check=False).strip() != "true":
+            raise SystemExit(f"billing host {container} exited while starting:\n{_diagnostics(container)}")
+        listening = podman("exec", container, "ss", "-Hltn", check=False)
         local = {line.split()[3] for line in listening.splitlines() if len(line.split()) > 3}
         missing = wanted - local
         if not missing:
             return
         if time.monotonic() > deadline:
-            logs = podman("logs", "--tail", "20", plan["lab_billing_container"], check=False)
-            raise SystemExit(f"billing host not ready, not listening on {sorted(missing)}:\n{logs}")
+            raise SystemExit(f"billing host not ready, not listening on {sorted(missing)}:\n{_diagnostics(container)}")
         time.sleep(0.2)
+
+
+def _diagnostics(container):
+    state = podman("inspect", "--format", "status={{.State.Status}} exit={{.State.ExitCode}} {{.State.Error}}",
+                   container, check=False)
+    exec_check = subprocess.run(["podman", "exec", container, "true"], capture_output=True, text=True, check=False)
+    logs = podman("logs", "--tail", "20", container, check=False)
+    return f"{state.strip()}; exec: rc={exec_check.returncode} {exec_check.stderr.strip()}\nlogs:\n{logs}"

@@ -20,6 +20,11 @@ def podman(*args, stdin=None, check=True):
     return result.stdout
 
 
+def podman_ok(*args):
+    """Run podman; True if it exited 0 (its output is dropped)."""
+    return subprocess.run(["podman", *args], capture_output=True, check=False).returncode == 0
+
+
 def podman_json(*args):
     """Run a podman listing command with --format json; returns the parsed list."""
     return json.loads(podman(*args, "--format", "json") or "[]") or []

@@ -47,9 +47,13 @@ def relay_pid_file(port):
 
 
 def stop_relay(port):
+    """Stop the relay of PORT if it still runs: a pid file can outlive its process (and the pid be reused)."""
     try:
         with open(relay_pid_file(port), encoding='ascii') as handle:
-            os.kill(int(handle.read().strip()), signal.SIGTERM)
+            pid = int(handle.read().strip())
+        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+            if b'zvm_api_relay.py' in handle.read():
+                os.kill(pid, signal.SIGTERM)
     except (OSError, ValueError):
         pass
 
