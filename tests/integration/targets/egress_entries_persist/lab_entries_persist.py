@@ -8,89 +8,44 @@ original files byte for byte. Namespaces zbp-h (host) and zbp-p (peer); addresse
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LISTENER = os.path.join(HERE, "..", "..", "..", "lab", "tcp_listener.py")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
+
+import netns  # noqa: E402
+from target_harness import Listeners, check, in_ns, link, run_lab, run_playbook, sh, tcp_reachable  # noqa: E402
+
 HOST, PEER = "zbp-h", "zbp-p"
 LEGACY, OTHER, BLOCKED = "198.51.100.140", "198.51.100.141", "198.51.100.142"
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-PIDFILE = "/tmp/zbp-entries-persist-lab.pids"
-
-failures = []
-listener = []
+LISTENERS = Listeners("/tmp/zbp-entries-persist-lab.pids")
 
 
-def sh(*argv, **kwargs):
-    check = kwargs.pop("check", True)
-    proc = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False, **kwargs)
-    if check and proc.returncode != 0:
-        raise RuntimeError("%s -> %s: %s" % (" ".join(argv), proc.returncode, proc.stderr.strip()))
-    return proc
-
-
-def in_ns(*argv, **kwargs):
-    return sh("ip", "netns", "exec", HOST, *argv, **kwargs)
-
-
-def check(condition, what):
-    print("  %s %s" % ("ok  " if condition else "FAIL", what), flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def remove_namespaces():
-    existing = sh("ip", "netns", "list").stdout.split()
-    for ns in (HOST, PEER):
-        if ns in existing:
-            sh("ip", "netns", "del", ns, check=False)
-
-
-def kill_leftover_listener():
-    if os.path.exists(PIDFILE):
-        for pid in open(PIDFILE).read().split():
-            try:
-                with open("/proc/%s/cmdline" % pid) as handle:
-                    if "tcp_listener.py" in handle.read():
-                        os.kill(int(pid), signal.SIGKILL)
-            except (IOError, OSError, ValueError):
-                pass
-        os.unlink(PIDFILE)
+def teardown():
+    LISTENERS.stop()
+    netns.delete(HOST)
+    netns.delete(PEER)
 
 
 def make_host():
     """A fresh host namespace wired to the peer (also what a reboot looks like to nft)."""
-    existing = sh("ip", "netns", "list").stdout.split()
-    if HOST in existing:
-        sh("ip", "netns", "del", HOST)
+    netns.delete(HOST)
     sh("ip", "netns", "add", HOST)
-    sh("ip", "-n", HOST, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1", "netns", PEER)
-    sh("ip", "-n", HOST, "addr", "add", "198.51.100.129/26", "dev", "veth0")
-    for address in ("198.51.100.130/26", LEGACY + "/26", OTHER + "/26", BLOCKED + "/26"):
-        sh("ip", "-n", PEER, "addr", "add", address, "dev", "veth1")
-    for ns, dev in ((HOST, "veth0"), (PEER, "veth1")):
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-        sh("ip", "-n", ns, "link", "set", dev, "up")
+    link(HOST, "198.51.100.129/26", PEER, ["198.51.100.130/26", LEGACY + "/26", OTHER + "/26", BLOCKED + "/26"])
 
 
 def setup():
     sh("ip", "netns", "add", PEER)
     make_host()
-    proc = subprocess.Popen(["ip", "netns", "exec", PEER, PYTHON, LISTENER, "443", "8443"],
-                            stdout=subprocess.PIPE)
-    listener.append(proc)
-    with open(PIDFILE, "w") as handle:
-        handle.write("%d\n" % proc.pid)
-    proc.stdout.readline()
+    LISTENERS.start(PEER, 443, 8443)
+
+
+def on_host(*argv, **kwargs):
+    return in_ns(HOST, *argv, **kwargs)
 
 
 def reachable(address, port=443):
-    code = "import socket,sys\ns=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1)\nsys.exit(0 if s.recv(3)==b'ok\\n' else 1)"
-    return in_ns(PYTHON, "-c", code, address, str(port), check=False).returncode == 0
+    return tcp_reachable(HOST, address, port)
 
 
 def traffic():
@@ -98,9 +53,8 @@ def traffic():
 
 
 class Lab(object):
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="zbp-")
-        self.runs = 0
+    def __init__(self, directory):
+        self.dir = directory
         self.main = self.path("nftables.conf")
         self.mixed = self.path("conf.d/mixed.nft")
         os.makedirs(self.path("conf.d"))
@@ -118,36 +72,24 @@ class Lab(object):
         return dict((p, open(p).read()) for p in (self.main, self.mixed))
 
     def entries(self, check_mode=False):
-        self.runs += 1
-        result_file = self.path("result-%d.json" % self.runs)
-        variables = self.path("vars-%d.json" % self.runs)
         options = dict(destinations=[LEGACY], remove=True, backup_dir=self.path("backups"),
                        nftables_persist_path=self.path("conf.d/zerto_billing.nft"),
                        nftables_main_config=self.main, lock_path=self.path("egress.lock"))
-        with open(variables, "w") as handle:
-            json.dump({"entries": options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
-        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, "entries.yml"), "-e", "@" + variables]
-        if check_mode:
-            argv += ["--check", "--diff"]
-        proc = in_ns(*argv, check=False)
-        if not os.path.exists(result_file):
-            raise RuntimeError("ansible-playbook wrote no result: %s %s" % (proc.stdout[-2000:], proc.stderr[-2000:]))
-        with open(result_file) as handle:
-            return json.load(handle)
+        return run_playbook(on_host, self.dir, os.path.join(HERE, "entries.yml"), {"entries": options}, check_mode)
 
 
 def exercise(lab):
-    in_ns("nft", "-f", lab.main)
+    on_host("nft", "-f", lab.main)
     check(traffic() == dict(legacy=True, other=True, unrelated=True, blocked=False), "baseline: legacy, other member, unrelated pass; %s blocked" % BLOCKED)
     files0 = lab.files()
-    ruleset0 = in_ns("nft", "list", "ruleset").stdout
+    ruleset0 = on_host("nft", "list", "ruleset").stdout
 
     r = lab.entries(check_mode=True)
     edits = r.get("persisted_edits") or []
     check(not r.get("failed") and r.get("changed") and len(edits) == 2, "check mode plans two persisted edits: %s %s" % (edits, r.get("msg", "")))
     check(any(d.get("before_header") == lab.main for d in r.get("diff", [])), "check mode shows the config edit in the diff")
     check(lab.files() == files0 and not os.path.exists(lab.path("backups")), "check mode wrote nothing")
-    check(in_ns("nft", "list", "ruleset").stdout == ruleset0, "check mode left the ruleset alone")
+    check(on_host("nft", "list", "ruleset").stdout == ruleset0, "check mode left the ruleset alone")
 
     r = lab.entries()
     edits = r.get("persisted_edits") or []
@@ -177,7 +119,7 @@ def exercise(lab):
     check(not r.get("failed") and not r.get("changed") and not r.get("persisted_edits"), "second run changed=false: %s" % r.get("msg", ""))
 
     make_host()
-    in_ns("nft", "-f", lab.main)
+    on_host("nft", "-f", lab.main)
     check(traffic() == dict(legacy=False, other=True, unrelated=True, blocked=False),
           "persisted config loaded into a fresh namespace: legacy stays blocked, other member and unrelated pass")
 
@@ -185,34 +127,17 @@ def exercise(lab):
         shutil.copyfile(copy, path)
     check(lab.files() == files0, "copying the backup's files back restores the original files exactly")
     make_host()
-    in_ns("nft", "-f", lab.main)
+    on_host("nft", "-f", lab.main)
     check(traffic()["legacy"], "the restored config allows the legacy destination again")
 
 
+def build(directory):
+    setup()
+    return Lab(directory)
+
+
 def main():
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *unused: sys.exit(1))
-    started = time.time()
-    remove_namespaces()
-    kill_leftover_listener()
-    lab = None
-    try:
-        setup()
-        lab = Lab()
-        exercise(lab)
-    finally:
-        for proc in listener:
-            proc.kill()
-            proc.wait()
-        remove_namespaces()
-        kill_leftover_listener()
-        if lab:
-            shutil.rmtree(lab.dir, ignore_errors=True)
-    print("egress_entries_persist lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    return run_lab("egress_entries_persist", teardown, build, (exercise,), "zbp-")
 
 
 if __name__ == "__main__":

@@ -8,71 +8,36 @@ unrelated rule (198.51.100.100:8443); plus a direct rule for .93:443. zbu-fp ser
 machine's /etc/firewalld is checked unchanged at the end; nothing is created in the root network
 namespace."""
 
-import json
+import functools
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROLLBACK = os.path.join(HERE, "..", "..", "playbooks", "legacy_cleanup_rollback.yml")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
 
 import lab_ca  # noqa: E402
-import netns  # noqa: E402
 from firewalld_sandbox import FirewalldSandbox, machine_fingerprint  # noqa: E402
+from target_harness import SandboxLab, check, check_refused, check_rollback  # noqa: E402
 
-SWITCH, HOST, PEER = "zbu-fsw", "zbu-fh", "zbu-fp"
-HOST_ADDRESS = "198.51.100.20"
 NEW, LEGACY, LEGACY_SET, UNRELATED = "198.51.100.70", "198.51.100.90", "198.51.100.91", "198.51.100.100"
 DESTINATIONS = [NEW, "198.51.100.80/29", "2001:db8:100::70"]
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 LEGACY_RULE = 'rule family="ipv4" destination address="%s" port port="443" protocol="tcp" accept' % LEGACY
 SET_RULE = 'rule family="ipv4" destination ipset="legacy-billing" port port="443" protocol="tcp" accept'
 UNRELATED_RULE = 'rule family="ipv4" destination address="%s" port port="8443" protocol="tcp" accept' % UNRELATED
-
-failures = []
-
-
-def check(condition, what):
-    print("  %s %s" % ("ok  " if condition else "FAIL", what), flush=True)
-    if not condition:
-        failures.append(what)
+UNTOUCHED = (machine_fingerprint, "the machine's /etc/firewalld is untouched, no firewalld or bus socket in its /run")
 
 
-def cleanup():
-    for ns in (HOST, PEER, SWITCH):
-        netns.delete(ns)
+class Lab(SandboxLab):
+    switch, host, peer, host_address = "zbu-fsw", "zbu-fh", "zbu-fp", "198.51.100.20"
+    endpoints = ((NEW, 443), (LEGACY, 443), (LEGACY_SET, 443), (UNRELATED, 8443))
+    legacy = (LEGACY, LEGACY_SET, "198.51.100.93")
+    playbooks = HERE
+    ca_class = lab_ca.LabCA
 
-
-class Lab(object):
-    def __init__(self, directory):
-        self.dir = directory
-        self.runs = 0
-        self.ca = lab_ca.LabCA(os.path.join(directory, "ca"))
-        self.fw = None
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
-    def setup(self):
-        netns.add_switch(SWITCH)
-        netns.add_host(HOST, SWITCH, [HOST_ADDRESS], 24)
-        netns.add_host(PEER, SWITCH, [NEW, LEGACY, LEGACY_SET, UNRELATED], 24)
-        cert, key = self.ca.issue("billing", [NEW, LEGACY, LEGACY_SET, UNRELATED])
-        spec = [dict(address=a, port=443, cert=cert, key=key) for a in (NEW, LEGACY, LEGACY_SET)]
-        spec.append(dict(address=UNRELATED, port=8443, cert=cert, key=key))
-        with open(self.path("endpoints.json"), "w") as handle:
-            json.dump(spec, handle)
-        netns.spawn(PEER, [PYTHON, os.path.join(HERE, "..", "..", "..", "lab", "tls_endpoints.py"),
-                           self.path("endpoints.json")], self.path("endpoints.log"))
-        for entry in spec:
-            netns.wait_for_port(PEER, entry["address"], entry["port"])
+    def start_sandbox(self):
         os.mkdir(self.path("firewalld"))
-        self.fw = FirewalldSandbox(HOST, self.path("firewalld"))
-        self.fw.start()
+        sandbox = FirewalldSandbox(self.host, self.path("firewalld"))
+        sandbox.start()
         p = "--permanent"
         for args in ([p, "--new-policy=egress-deny"], [p, "--policy=egress-deny", "--add-ingress-zone=HOST"],
                      [p, "--policy=egress-deny", "--add-egress-zone=ANY"], [p, "--policy=egress-deny", "--set-target=REJECT"],
@@ -84,53 +49,27 @@ class Lab(object):
                      [p, "--direct", "--add-rule", "ipv4", "filter", "OUTPUT", "0", "-d", "198.51.100.93", "-p", "tcp",
                       "--dport", "443", "-j", "ACCEPT"],
                      ["--reload"]):
-            self.fw.cmd(*args)
-
-    def reachable(self, address, port=443):
-        code = ("import socket,ssl,sys\nc=ssl.create_default_context(cafile=sys.argv[3])\n"
-                "s=c.wrap_socket(socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1.5),server_hostname=sys.argv[1])\n"
-                "s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')\nsys.exit(0 if s.recv(12).startswith(b'HTTP/1.0 200') else 1)")
-        return netns.in_ns(HOST, PYTHON, "-c", code, address, str(port), self.ca.ca_path, check=False).returncode == 0
+            sandbox.cmd(*args)
+        return sandbox
 
     def foreign(self):
         """Both configurations without the collection's own policy and ipsets."""
         found = []
-        for text in self.fw.configuration():
+        for text in self.sandbox.configuration():
             blocks = text.split("\n\n")
             found += [b for b in blocks if not b.startswith(("zerto-billing", "zerto-billing-v4", "zerto-billing-v6"))]
         return found
 
     def owned(self, view=()):
         view = list(view)
-        policies = self.fw.cmd(*(view + ["--get-policies"])).split()
-        ipsets = self.fw.cmd(*(view + ["--get-ipsets"])).split()
-        rules = self.fw.cmd(*(view + ["--policy=zerto-billing", "--list-rich-rules"])).split("\n") if "zerto-billing" in policies else []
+        policies = self.sandbox.cmd(*(view + ["--get-policies"])).split()
+        ipsets = self.sandbox.cmd(*(view + ["--get-ipsets"])).split()
+        rules = self.sandbox.cmd(*(view + ["--policy=zerto-billing", "--list-rich-rules"])).split("\n") if "zerto-billing" in policies else []
         entries = []
         for name in ("zerto-billing-v4", "zerto-billing-v6"):
             if name in ipsets:
-                entries += self.fw.cmd(*(view + ["--ipset=%s" % name, "--get-entries"])).split()
+                entries += self.sandbox.cmd(*(view + ["--ipset=%s" % name, "--get-entries"])).split()
         return sorted(r for r in rules if r), sorted(entries)
-
-    def run(self, check_mode=False, playbook="module.yml", var="egress", **options):
-        self.runs += 1
-        result_file = self.path("result-%d.json" % self.runs)
-        variables = self.path("vars-%d.json" % self.runs)
-        options.setdefault("lock_path", self.path("egress.lock"))
-        with open(variables, "w") as handle:
-            json.dump({var: options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
-        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook), "-e", "@" + variables]
-        if check_mode:
-            argv += ["--check", "--diff"]
-        proc = self.fw.run(*argv, check=False)
-        if not os.path.exists(result_file):
-            raise RuntimeError("ansible-playbook wrote no result: %s %s" % (proc.stdout[-2000:], proc.stderr[-2000:]))
-        with open(result_file) as handle:
-            return json.load(handle)
-
-    def entries(self, check_mode=False, **options):
-        options.setdefault("destinations", [LEGACY, LEGACY_SET, "198.51.100.93"])
-        options.setdefault("backup_dir", self.path("backups"))
-        return self.run(check_mode, "entries.yml", "entries", **options)
 
 
 def baseline(lab):
@@ -142,25 +81,23 @@ def baseline(lab):
 
 def bad_inputs(lab):
     print("== bad input", flush=True)
-    before = lab.fw.fingerprint()
+    before = lab.sandbox.fingerprint()
     for extra, words in ((dict(destinations=["300.1.1.0/24"]), ("destinations", "300.1.1.0/24")),
                          (dict(port=70000), ("port", "70000")),
                          (dict(filter_forward=True), ("filter_forward", "firewalld"))):
         options = dict(destinations=DESTINATIONS)
         options.update(extra)
-        r = lab.run(**options)
-        msg = r.get("msg", "")
-        check(r.get("failed") and all(w in msg for w in words), "%s fails naming %s: %s" % (extra, words, msg))
-    check(lab.fw.fingerprint() == before, "bad input changed nothing")
+        check_refused(lab.run(**options), extra, words)
+    check(lab.sandbox.fingerprint() == before, "bad input changed nothing")
 
 
 def allow_and_revoke(lab):
     print("== egress_rule with backend auto on firewalld", flush=True)
-    before, foreign0 = lab.fw.fingerprint(), lab.foreign()
+    before, foreign0 = lab.sandbox.fingerprint(), lab.foreign()
     r = lab.run(check_mode=True, destinations=DESTINATIONS)
     check(not r.get("failed") and r.get("changed") and r.get("backend") == "firewalld",
           "check mode: auto detects firewalld and reports a change: %s %s" % (r.get("msg", ""), r.get("detection")))
-    check(lab.fw.fingerprint() == before, "check mode changed neither configuration")
+    check(lab.sandbox.fingerprint() == before, "check mode changed neither configuration")
 
     r = lab.run(destinations=DESTINATIONS)
     check(not r.get("failed") and r.get("changed"), "first run changes: %s" % r.get("msg", ""))
@@ -170,28 +107,28 @@ def allow_and_revoke(lab):
     check(runtime == permanent and len(runtime[0]) == 2 and len(runtime[1]) == 3,
           "runtime and permanent hold the same 2 rich rules and 3 entries: %s %s" % (runtime, permanent))
     check(lab.foreign() == foreign0, "everything the collection does not own is unchanged, in both configurations")
-    priority = lab.fw.cmd("--info-policy=zerto-billing")
+    priority = lab.sandbox.cmd("--info-policy=zerto-billing")
     check("priority: -2" in priority and "ingress-zones: HOST" in priority and "egress-zones: ANY" in priority,
           "policy zerto-billing: HOST -> ANY, priority -2 (ahead of egress-deny at -1)")
 
     r = lab.run(destinations=DESTINATIONS)
     check(not r.get("failed") and not r.get("changed"), "second run changed=false: %s" % r.get("msg", r.get("added")))
 
-    lab.fw.cmd("--reload")
+    lab.sandbox.cmd("--reload")
     check(lab.reachable(NEW) and lab.owned() == runtime, "after `firewall-cmd --reload` the allow is back, unchanged")
 
-    lab.fw.cmd("--zone=public", "--add-port=9999/tcp")
+    lab.sandbox.cmd("--zone=public", "--add-port=9999/tcp")
     r = lab.run(destinations=[NEW, "2001:db8:100::70"])
     check(not r.get("failed") and r.get("changed") and lab.owned()[1] == lab.owned(["--permanent"])[1] and len(lab.owned()[1]) == 2,
           "fewer destinations: entries change in runtime and permanent alike: %s" % (r.get("msg", lab.owned()),))
-    check("9999/tcp" in lab.fw.cmd("--zone=public", "--list-ports"), "an entry-level change keeps the admin's runtime-only port")
+    check("9999/tcp" in lab.sandbox.cmd("--zone=public", "--list-ports"), "an entry-level change keeps the admin's runtime-only port")
 
-    before = lab.fw.fingerprint()
+    before = lab.sandbox.fingerprint()
     r = lab.run(state="absent")
     check(r.get("failed") and "runtime and permanent" in r.get("msg", "") and "zone public" in r.get("msg", ""),
           "state=absent needs a reload: refused while runtime has changes of its own: %s" % r.get("msg", ""))
-    check(lab.fw.fingerprint() == before, "the refused run changed nothing")
-    lab.fw.cmd("--zone=public", "--remove-port=9999/tcp")
+    check(lab.sandbox.fingerprint() == before, "the refused run changed nothing")
+    lab.sandbox.cmd("--zone=public", "--remove-port=9999/tcp")
 
     r = lab.run(state="absent")
     check(not r.get("failed") and r.get("changed") and lab.owned() == ([], []) and lab.owned(["--permanent"]) == ([], []),
@@ -206,24 +143,24 @@ def legacy_cleanup(lab):
     print("== egress_entries (legacy discovery) on firewalld", flush=True)
     r = lab.run(destinations=DESTINATIONS)
     check(not r.get("failed") and lab.reachable(NEW), "our allow is in place before the cleanup")
-    before = lab.fw.fingerprint()
+    before = lab.sandbox.fingerprint()
     r = lab.entries()
     found = sorted((e["backend"], e["kind"], e["action"]) for e in r.get("entries", []))
     check(not r.get("failed") and not r.get("changed") and found == [
         ("firewalld", "direct_rule", "remove"), ("firewalld", "ipset", "narrow"), ("firewalld", "rich_rule", "remove")],
         "find only: legacy rich rule, ipset entry and direct rule, nothing from firewalld's nft table: %s %s" % (found, r.get("msg", "")))
-    check(lab.fw.fingerprint() == before, "find only changed nothing")
+    check(lab.sandbox.fingerprint() == before, "find only changed nothing")
     r = lab.entries(check_mode=True, remove=True)
     check(not r.get("failed") and r.get("changed") and len(r.get("removed", [])) == 3, "check mode reports the removal")
-    check(lab.fw.fingerprint() == before and not os.path.exists(lab.path("backups")), "check mode removed nothing, wrote no backup")
+    check(lab.sandbox.fingerprint() == before and not os.path.exists(lab.path("backups")), "check mode removed nothing, wrote no backup")
     r = lab.entries(remove=True)
     check(not r.get("failed") and r.get("changed") and r.get("backup"), "removal with backup: %s" % r.get("msg", ""))
     check(not lab.reachable(LEGACY) and not lab.reachable(LEGACY_SET), "both legacy endpoints blocked after the cleanup")
     check(lab.reachable(NEW) and lab.reachable(UNRELATED, 8443), "new endpoint and unrelated traffic still pass")
     for view in ([], ["--permanent"]):
-        rules = lab.fw.cmd(*(view + ["--policy=egress-deny", "--list-rich-rules"]))
-        entries = lab.fw.cmd(*(view + ["--ipset=legacy-billing", "--get-entries"])).split()
-        direct = lab.fw.cmd(*(view + ["--direct", "--get-all-rules"]))
+        rules = lab.sandbox.cmd(*(view + ["--policy=egress-deny", "--list-rich-rules"]))
+        entries = lab.sandbox.cmd(*(view + ["--ipset=legacy-billing", "--get-entries"])).split()
+        direct = lab.sandbox.cmd(*(view + ["--direct", "--get-all-rules"]))
         check(LEGACY_RULE not in rules and SET_RULE in rules and UNRELATED_RULE in rules and entries == ["198.51.100.95"]
               and "198.51.100.93" not in direct, "%s: only the legacy parts went" % (view or ["runtime"])[0])
     backup = r.get("backup") or ""
@@ -231,41 +168,16 @@ def legacy_cleanup(lab):
         check(LEGACY_RULE in handle.read(), "backup holds the permanent policies as they were")
     r = lab.entries(remove=True)
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
-    lab.fw.cmd("--reload")
+    lab.sandbox.cmd("--reload")
     check(not lab.reachable(LEGACY) and lab.reachable(NEW), "after --reload the legacy rule stays gone (permanent in step)")
-    rollback = dict(backup=backup, backend="firewalld")
-    after_cleanup = lab.fw.fingerprint()
-    r = lab.run(True, ROLLBACK, "rollback", **rollback)
-    check(not r.get("failed") and lab.fw.fingerprint() == after_cleanup, "check-mode rollback changes nothing: %s" % r.get("msg", ""))
-    r = lab.run(False, ROLLBACK, "rollback", **rollback)
-    check(not r.get("failed") and lab.fw.fingerprint()[1] == before[1] and lab.reachable(LEGACY) and lab.reachable(LEGACY_SET),
+    r = check_rollback(functools.partial(lab.rollback, backup=backup, backend="firewalld"), lab.sandbox.fingerprint)
+    check(not r.get("failed") and lab.sandbox.fingerprint()[1] == before[1] and lab.reachable(LEGACY) and lab.reachable(LEGACY_SET),
           "legacy_cleanup's rollback (XML files back, --check-config, --reload) brings back the previous runtime rules "
           "exactly: %s" % r.get("msg", ""))
 
 
 def main():
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *unused: sys.exit(1))
-    started = time.time()
-    machine0 = machine_fingerprint()
-    cleanup()
-    directory = tempfile.mkdtemp(prefix="zbu-fw-lab-")
-    try:
-        lab = Lab(directory)
-        lab.setup()
-        baseline(lab)
-        bad_inputs(lab)
-        allow_and_revoke(lab)
-        legacy_cleanup(lab)
-    finally:
-        cleanup()
-        shutil.rmtree(directory, ignore_errors=True)
-    check(machine_fingerprint() == machine0, "the machine's /etc/firewalld is untouched, no firewalld or bus socket in its /run")
-    print("egress_firewalld lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    return Lab.main("egress_firewalld", (baseline, bad_inputs, allow_and_revoke, legacy_cleanup), UNTOUCHED)
 
 
 if __name__ == "__main__":

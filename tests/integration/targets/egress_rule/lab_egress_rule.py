@@ -5,29 +5,29 @@ answering TCP on 198.51.100.70/.90/.100). Nothing is created in the root namespa
 files and the lock live in a temporary directory. Addresses: 198.51.100.64/26 only."""
 
 import fcntl
+import functools
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LISTENER = os.path.join(HERE, "..", "..", "..", "lab", "tcp_listener.py")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
+
+import netns  # noqa: E402
+from target_harness import Listeners, check, check_refused, check_two_concurrent_runs, in_ns, link  # noqa: E402
+from target_harness import read_files, run_lab, run_playbook, sh, tcp_reachable  # noqa: E402
+
 OWNER = "zerto_msp.billing egress"
 OWNED_SETS = ("zerto_billing_v4", "zerto_billing_v6")
 NEW, LEGACY, UNRELATED = "198.51.100.70", "198.51.100.90", "198.51.100.100"
 DESTINATIONS = [NEW, "198.51.100.80/29", "::ffff:198.51.100.70"]
 PEER_ADDRESSES = ["198.51.100.66/26", NEW + "/26", LEGACY + "/26", UNRELATED + "/26"]
 HOST_ADDRESS = "198.51.100.65/26"
-PIDFILE = "/tmp/zbr-egress-rule-lab.pids"
-# Namespace names and PIDFILE are fixed, so two labs at once on one machine would tear down each
-# other's namespaces (cleanup() at start) mid-run: one lab at a time, the next waits here.
+LISTENERS = Listeners("/tmp/zbr-egress-rule-lab.pids")
+# Namespace names and the listeners' pid file are fixed, so two labs at once on one machine would tear
+# down each other's namespaces (teardown() at start) mid-run: one lab at a time, the next waits here.
 LAB_LOCK = "/run/zbr-egress-rule-lab.lock"
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 SCENARIOS = [
     # key, kind, expected backend, expected variant, owned rules, owned sets
@@ -36,90 +36,28 @@ SCENARIOS = [
     ("ipl", "legacy", "iptables", "legacy", 3, 0),
 ]
 
-failures = []
-listeners = []
-scratch = []
 
-
-def sh(*argv, **kwargs):
-    check = kwargs.pop("check", True)
-    proc = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False, **kwargs)
-    if check and proc.returncode != 0:
-        raise RuntimeError("%s -> %s: %s" % (" ".join(argv), proc.returncode, proc.stderr.strip()))
-    return proc
-
-
-def in_ns(ns, *argv, **kwargs):
-    return sh("ip", "netns", "exec", ns, *argv, **kwargs)
-
-
-def check(condition, what):
-    print("  %s %s" % ("ok  " if condition else "FAIL", what), flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def kill_leftover_listeners():
-    if not os.path.exists(PIDFILE):
-        return
-    for pid in open(PIDFILE).read().split():
-        try:
-            with open("/proc/%s/cmdline" % pid) as handle:
-                if "tcp_listener.py" in handle.read():
-                    os.kill(int(pid), signal.SIGKILL)
-        except (IOError, OSError, ValueError):
-            pass
-    os.unlink(PIDFILE)
-
-
-def remove_namespaces():
-    existing = sh("ip", "netns", "list").stdout.split()
+def teardown():
+    LISTENERS.stop()
     for key in [row[0] for row in SCENARIOS]:
-        for ns in ("zbr-%s-h" % key, "zbr-%s-p" % key):
-            if ns in existing:
-                sh("ip", "netns", "del", ns, check=False)
-            shutil.rmtree(os.path.join("/etc/netns", ns), ignore_errors=True)
-
-
-def cleanup():
-    for proc in listeners:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    remove_namespaces()
-    kill_leftover_listeners()
-    for directory in scratch:
-        shutil.rmtree(directory, ignore_errors=True)
+        netns.delete("zbr-%s-h" % key)
+        netns.delete("zbr-%s-p" % key)
 
 
 class Scenario(object):
-    def __init__(self, key, kind, backend, variant, owned_rules, owned_sets):
+    def __init__(self, directory, key, kind, backend, variant, owned_rules, owned_sets):
         self.key, self.kind, self.backend, self.variant = key, kind, backend, variant
         self.owned_rules, self.owned_sets = owned_rules, owned_sets
         self.host, self.peer = "zbr-%s-h" % key, "zbr-%s-p" % key
-        self.dir = tempfile.mkdtemp(prefix="zbr-%s-" % key)
-        scratch.append(self.dir)
-        self.runs = 0
+        self.dir = os.path.join(directory, key)
+        os.mkdir(self.dir)
 
     # --- lab ------------------------------------------------------------------------------
     def setup(self):
         sh("ip", "netns", "add", self.host)
         sh("ip", "netns", "add", self.peer)
-        sh("ip", "-n", self.host, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1", "netns", self.peer)
-        sh("ip", "-n", self.host, "addr", "add", HOST_ADDRESS, "dev", "veth0")
-        for address in PEER_ADDRESSES:
-            sh("ip", "-n", self.peer, "addr", "add", address, "dev", "veth1")
-        for ns, dev in ((self.host, "veth0"), (self.peer, "veth1")):
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-        proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.peer, PYTHON, LISTENER, "443", "8443"],
-            stdout=subprocess.PIPE,
-        )
-        listeners.append(proc)
-        with open(PIDFILE, "a") as handle:
-            handle.write("%d\n" % proc.pid)
-        proc.stdout.readline()
+        link(self.host, HOST_ADDRESS, self.peer, PEER_ADDRESSES)
+        LISTENERS.start(self.peer, 443, 8443)
         self.load_baseline()
 
     def load_baseline(self):
@@ -148,8 +86,7 @@ class Scenario(object):
 
     # --- observing ------------------------------------------------------------------------
     def reachable(self, address, port=443):
-        code = "import socket,sys\ns=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1)\nsys.exit(0 if s.recv(3)==b'ok\\n' else 1)"
-        return in_ns(self.host, PYTHON, "-c", code, address, str(port), check=False).returncode == 0
+        return tcp_reachable(self.host, address, port)
 
     def saves(self):
         return [in_ns(self.host, "%s-%s-save" % (tool, self.kind)).stdout for tool in ("iptables", "ip6tables")]
@@ -203,27 +140,12 @@ class Scenario(object):
                   os.path.join(folder, "iptables-%s" % self.kind, "%s-save.txt" % tool))
 
     def files(self):
-        found = {}
-        for name in ("nftables.conf", "nftables.d/zerto_billing.nft", "rules.v4", "rules.v6"):
-            if os.path.exists(self.path(name)):
-                found[name] = open(self.path(name)).read()
-        return found
+        return read_files(self.dir, ("nftables.conf", "nftables.d/zerto_billing.nft", "rules.v4", "rules.v6"))
 
     # --- running the module ---------------------------------------------------------------
     def run(self, check_mode=False, playbook="module.yml", var="egress", **options):
-        self.runs += 1
-        result_file = self.path("result-%d.json" % self.runs)
-        variables = self.path("vars-%d.json" % self.runs)
-        with open(variables, "w") as handle:
-            json.dump({var: options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
-        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook), "-e", "@" + variables]
-        if check_mode:
-            argv += ["--check", "--diff"]
-        proc = in_ns(self.host, *argv, check=False)
-        if not os.path.exists(result_file):
-            raise RuntimeError("ansible-playbook wrote no result: %s %s" % (proc.stdout[-2000:], proc.stderr[-2000:]))
-        with open(result_file) as handle:
-            return json.load(handle)
+        execute = functools.partial(in_ns, self.host)
+        return run_playbook(execute, self.dir, os.path.join(HERE, playbook), {var: options}, check_mode)
 
 
 def _zero_counters(value):
@@ -301,14 +223,7 @@ def exercise(s):
 
     r = s.run(**s.options(state="absent", destinations=[]))
     check(not r.get("failed") and r.get("changed") and s.owned_counts() == (0, 0), "state=absent removes ours")
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(s.run(**s.options()))) for unused in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    check(all(not r.get("failed") for r in results) and sum(bool(r.get("changed")) for r in results) == 1,
-          "two concurrent runs: both succeed, exactly one changes (%s)" % [r.get("msg", r.get("changed")) for r in results])
+    check_two_concurrent_runs(lambda: s.run(**s.options()))
     check(s.owned_counts() == (s.owned_rules, s.owned_sets), "two concurrent runs: no duplicates %s" % (s.owned_counts(),))
 
     r = s.run(**s.options(state="absent", destinations=[]))
@@ -404,40 +319,37 @@ def bad_inputs(s):
         (dict(backend="pf"), ("backend", "pf")),
     ]
     for extra, words in cases:
-        r = s.run(**s.options(**extra))
-        msg = r.get("msg", "")
-        check(r.get("failed") and all(w in msg for w in words), "%s fails naming %s: %s" % (extra, words, msg))
+        check_refused(s.run(**s.options(**extra)), extra, words)
     check(s.full() == full0 and s.files() == files0, "bad input changed nothing")
 
 
-def main():
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: sys.exit(1))
-    lock = open(LAB_LOCK, "a")
+def make_scenarios(directory):
+    return [Scenario(directory, *row) for row in SCENARIOS]
+
+
+def run_scenarios(scenarios):
+    for s in scenarios:
+        s.setup()
+    bad_inputs(scenarios[0])
+    resolve_on_host(scenarios[0])
+    for s in scenarios:
+        exercise(s)
+    for s in (scenarios[0], scenarios[2]):
+        legacy_cleanup(s)
+
+
+def wait_for_lab_lock(lock):
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except (IOError, OSError):
         print("waiting for another egress_rule lab on this machine (%s)" % LAB_LOCK, flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
-    started = time.time()
-    cleanup()
-    try:
-        scenarios = [Scenario(*row) for row in SCENARIOS]
-        for s in scenarios:
-            s.setup()
-        bad_inputs(scenarios[0])
-        resolve_on_host(scenarios[0])
-        for s in scenarios:
-            exercise(s)
-        for s in (scenarios[0], scenarios[2]):
-            legacy_cleanup(s)
-    finally:
-        cleanup()
-    print("egress_rule lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+
+
+def main():
+    with open(LAB_LOCK, "a") as lock:
+        wait_for_lab_lock(lock)
+        return run_lab("egress_rule", teardown, make_scenarios, (run_scenarios,), "zbr-lab-")
 
 
 if __name__ == "__main__":

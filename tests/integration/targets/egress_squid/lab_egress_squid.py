@@ -5,28 +5,25 @@ zbs-proxy runs Squid with its whole configuration in a temporary directory, zbs-
 TLS for billing-new.lab (new) and autologs.zerto.com (legacy), and zbs-client can reach only the
 proxy. Traffic is real: curl -x and zerto_msp.billing.egress_probe from the client."""
 
-import json
+import functools
 import os
 import shutil
-import signal
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
-ROLLBACK = os.path.join(HERE, "..", "..", "playbooks", "legacy_cleanup_rollback.yml")
-sys.path.insert(0, os.path.join(ROOT, "tests", "lab"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
 
 import netns  # noqa: E402
 from lab_ca import LabCA  # noqa: E402
+from target_harness import ROLLBACK, check, check_refused, check_rollback, read_files, run_lab  # noqa: E402
+from target_harness import run_playbook, serve_tls  # noqa: E402
 
 SWITCH, PROXY, ENDPOINT, CLIENT = "zbs-switch", "zbs-proxy", "zbs-endpoint", "zbs-client"
 NAMESPACES = (CLIENT, PROXY, ENDPOINT, SWITCH)
 PROXY_IP, CLIENT_IP, NEW_IP, LEGACY_IP = "198.51.100.2", "198.51.100.10", "198.51.100.70", "198.51.100.90"
 NEW, LEGACY, KEPT = "billing-new.lab", "autologs.zerto.com", "keep.example.org"
 PROXY_URL = "http://%s:3128" % PROXY_IP
-SYSTEM_PYTHON = "/usr/bin/python3"
 
 CLIENT_FIREWALL = """
 table inet zbs_client {
@@ -66,28 +63,18 @@ LEGACY_FILE = """# billing servers, added by hand in 2019
 .keep2.example.org
 """
 
-failures = []
-
-
-def check(condition, what):
-    print("  %s %s" % ("ok  " if condition else "FAIL", what), flush=True)
-    if not condition:
-        failures.append(what)
-
-
 def teardown():
     for ns in NAMESPACES:
         netns.delete(ns)
 
 
 class Lab(object):
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="zbs-squid-")
+    def __init__(self, directory):
+        self.dir = directory
         os.chmod(self.dir, 0o755)
         self.conf = self.path("squid.conf")
         self.acl = self.path("conf.d/zerto_billing.acl")
         self.legacy_file = self.path("legacy_billing.domains")
-        self.runs = 0
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -108,9 +95,7 @@ class Lab(object):
         for address, name in ((NEW_IP, NEW), (LEGACY_IP, LEGACY)):
             cert, key = ca.issue(name, [name])
             spec.append({"address": address, "port": 443, "cert": cert, "key": key})
-        self.write("endpoints.json", json.dumps(spec))
-        netns.spawn(ENDPOINT, [SYSTEM_PYTHON, os.path.join(ROOT, "tests", "lab", "tls_endpoints.py"),
-                               self.path("endpoints.json")], self.path("endpoints.log"))
+        serve_tls(ENDPOINT, spec, self.dir)
         os.makedirs(self.path("conf.d"))
         self.write("hosts", "%s %s\n%s %s %s\n" % (NEW_IP, NEW, LEGACY_IP, LEGACY, KEPT))
         self.write("squid.conf", SQUID_CONF.format(dir=self.dir, proxy=PROXY_IP, legacy=LEGACY))
@@ -118,7 +103,6 @@ class Lab(object):
         open(self.path("cache.log"), "w").close()
         shutil.chown(self.path("cache.log"), "proxy", "proxy")
         netns.spawn(PROXY, ["squid", "-N", "-f", self.conf], self.path("squid.out"))
-        netns.wait_for_port(ENDPOINT, NEW_IP, 443)
         netns.wait_for_port(PROXY, PROXY_IP, 3128)
 
     # --- observing ------------------------------------------------------------------------
@@ -141,29 +125,12 @@ class Lab(object):
         return False
 
     def files(self):
-        found = {}
-        for name in ("squid.conf", "conf.d/zerto_billing.acl", "legacy_billing.domains"):
-            if os.path.exists(self.path(name)):
-                with open(self.path(name)) as handle:
-                    found[name] = handle.read()
-        return found
+        return read_files(self.dir, ("squid.conf", "conf.d/zerto_billing.acl", "legacy_billing.domains"))
 
     # --- running modules ------------------------------------------------------------------
     def playbook(self, ns, playbook, variables, check_mode=False):
-        self.runs += 1
-        result_file = self.path("result-%d.json" % self.runs)
-        variables = dict(variables, result_file=result_file, ansible_python_interpreter=SYSTEM_PYTHON)
-        vars_file = self.path("vars-%d.json" % self.runs)
-        with open(vars_file, "w") as handle:
-            json.dump(variables, handle)
-        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook), "-e", "@" + vars_file]
-        if check_mode:
-            argv += ["--check", "--diff"]
-        proc = netns.in_ns(ns, *argv, check=False)
-        if not os.path.exists(result_file):
-            raise RuntimeError("ansible-playbook wrote no result: %s %s" % (proc.stdout[-2000:], proc.stderr[-2000:]))
-        with open(result_file) as handle:
-            return json.load(handle)
+        execute = functools.partial(netns.in_ns, ns)
+        return run_playbook(execute, self.dir, os.path.join(HERE, playbook), variables, check_mode)
 
     def common(self, **extra):
         options = dict(backend="squid", squid_conf_path=self.conf, squid_acl_path=self.acl,
@@ -236,9 +203,7 @@ def bad_inputs(lab):
         (dict(hostnames=["%s/usage" % NEW]), ("hostnames", "path")),
     ]
     for extra, words in cases:
-        r = lab.rule(**extra)
-        msg = r.get("msg", "")
-        check(r.get("failed") and all(w in msg for w in words), "%s fails naming %s: %s" % (extra, words, msg))
+        check_refused(lab.rule(**extra), extra, words)
     check(lab.files() == files0, "bad input changed no file")
     check(lab.connect_code(NEW) == "200", "Squid still serves")
 
@@ -284,10 +249,7 @@ def cleanup(lab):
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
 
     rollback = {"rollback": dict(backup=folder, backend="squid", squid_conf_path=lab.conf)}
-    after_cleanup = lab.files()
-    r = lab.playbook(PROXY, ROLLBACK, rollback, check_mode=True)
-    check(not r.get("failed") and lab.files() == after_cleanup, "check-mode rollback changes nothing: %s" % r.get("msg", ""))
-    r = lab.playbook(PROXY, ROLLBACK, rollback)
+    r = check_rollback(lambda check_mode: lab.playbook(PROXY, ROLLBACK, rollback, check_mode), lab.files)
     check(not r.get("failed") and lab.files() == files0 and lab.settled(LEGACY, "200"),
           "legacy_cleanup's rollback (files back, squid -k parse, reconfigure) allows %s again: %s" % (LEGACY, r.get("msg", "")))
 
@@ -319,27 +281,8 @@ def cidr_mode(lab):
 
 
 def main():
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *unused: sys.exit(1))
-    started = time.time()
-    teardown()
-    lab = Lab()
-    try:
-        lab.up()
-        baseline(lab)
-        allow(lab)
-        bad_inputs(lab)
-        cleanup(lab)
-        revoke(lab)
-        cidr_mode(lab)
-    finally:
-        teardown()
-        shutil.rmtree(lab.dir, ignore_errors=True)
-    print("egress_squid lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    stages = (Lab.up, baseline, allow, bad_inputs, cleanup, revoke, cidr_mode)
+    return run_lab("egress_squid", teardown, Lab, stages, "zbs-squid-")
 
 
 if __name__ == "__main__":

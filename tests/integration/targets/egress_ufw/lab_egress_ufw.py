@@ -7,88 +7,46 @@ end would not work. zbu-p serves TLS on .70:443 (new), .90:443 (legacy) and .100
 in a private mount namespace over temp copies of its files (ufw_sandbox.py); the machine's ufw
 files are checked unchanged at the end. Nothing is created in the root network namespace."""
 
-import json
+import functools
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import threading
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROLLBACK = os.path.join(HERE, "..", "..", "playbooks", "legacy_cleanup_rollback.yml")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "lab"))
 
 import lab_ca  # noqa: E402
 import netns  # noqa: E402
+from target_harness import SandboxLab, check, check_refused, check_rollback, check_two_concurrent_runs  # noqa: E402
 from ufw_sandbox import UfwSandbox, machine_fingerprint  # noqa: E402
 
-SWITCH, HOST, PEER = "zbu-sw", "zbu-h", "zbu-p"
-HOST_ADDRESS = "198.51.100.10"
 NEW, LEGACY, LEGACY2, UNRELATED = "198.51.100.70", "198.51.100.90", "198.51.100.91", "198.51.100.100"
 DESTINATIONS = [NEW, "198.51.100.80/29", "2001:db8:100::70"]
 OWNER = "zerto_msp.billing egress"
 OWNER_HEX = OWNER.encode().hex()
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-
-failures = []
+UNTOUCHED = (machine_fingerprint, "the machine's /etc/ufw, /lib/ufw, /etc/default/ufw and /run/ufw.lock are untouched")
 
 
-def check(condition, what):
-    print("  %s %s" % ("ok  " if condition else "FAIL", what), flush=True)
-    if not condition:
-        failures.append(what)
+class Lab(SandboxLab):
+    switch, host, peer, host_address = "zbu-sw", "zbu-h", "zbu-p", "198.51.100.10"
+    endpoints = ((NEW, 443), (LEGACY, 443), (UNRELATED, 8443))
+    legacy = (LEGACY, LEGACY2)
+    playbooks = HERE
+    ca_class = lab_ca.LabCA
 
-
-def cleanup():
-    for ns in (HOST, PEER, SWITCH):
-        netns.delete(ns)
-
-
-class Lab(object):
-    def __init__(self, directory):
-        self.dir = directory
-        self.runs = 0
-        self.ca = lab_ca.LabCA(os.path.join(directory, "ca"))
-        self.sandbox = None
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
-    def setup(self):
-        netns.add_switch(SWITCH)
-        netns.add_host(HOST, SWITCH, [HOST_ADDRESS], 24)
-        netns.add_host(PEER, SWITCH, [NEW, LEGACY, UNRELATED], 24)
-        cert, key = self.ca.issue("billing", [NEW, LEGACY, UNRELATED])
-        spec = [dict(address=NEW, port=443, cert=cert, key=key), dict(address=LEGACY, port=443, cert=cert, key=key),
-                dict(address=UNRELATED, port=8443, cert=cert, key=key)]
-        with open(self.path("endpoints.json"), "w") as handle:
-            json.dump(spec, handle)
-        netns.spawn(PEER, [PYTHON, os.path.join(HERE, "..", "..", "..", "lab", "tls_endpoints.py"),
-                           self.path("endpoints.json")], self.path("endpoints.log"))
-        for entry in spec:
-            netns.wait_for_port(PEER, entry["address"], entry["port"])
+    def start_sandbox(self):
         os.mkdir(self.path("ufw"))
-        self.sandbox = UfwSandbox(HOST, self.path("ufw"))
+        sandbox = UfwSandbox(self.host, self.path("ufw"))
         for args in (["default", "deny", "outgoing"], ["default", "deny", "incoming"], ["--force", "enable"],
                      ["allow", "out", "to", LEGACY, "port", "443", "proto", "tcp"],
                      ["allow", "out", "to", LEGACY2, "port", "443", "comment", "old billing"],
                      ["allow", "out", "to", UNRELATED, "port", "8443", "proto", "tcp", "comment", "unrelated"],
                      ["deny", "out", "to", "198.51.100.64/26"]):
-            self.sandbox.ufw(*args)
-
-    def reachable(self, address, port=443):
-        """A TLS handshake (lab CA, IP SAN) and an HTTP answer from the peer, from zbu-h."""
-        code = ("import socket,ssl,sys\nc=ssl.create_default_context(cafile=sys.argv[3])\n"
-                "s=c.wrap_socket(socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1.5),server_hostname=sys.argv[1])\n"
-                "s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')\nsys.exit(0 if s.recv(12).startswith(b'HTTP/1.0 200') else 1)")
-        proc = netns.in_ns(HOST, PYTHON, "-c", code, address, str(port), self.ca.ca_path, check=False)
-        return proc.returncode == 0
+            sandbox.ufw(*args)
+        return sandbox
 
     def firewall(self):
         """ufw's store and the running iptables/ip6tables rules (counters dropped)."""
-        saves = [netns.in_ns(HOST, tool).stdout for tool in ("iptables-save", "ip6tables-save")]
+        saves = [netns.in_ns(self.host, tool).stdout for tool in ("iptables-save", "ip6tables-save")]
         running = [l.split(" [")[0] for s in saves for l in s.splitlines() if not l.startswith("#")]
         return self.sandbox.user_rules(), running
 
@@ -97,27 +55,6 @@ class Lab(object):
 
     def owned_tuples(self):
         return [t for t in self.sandbox.tuples() if OWNER_HEX in t]
-
-    def run(self, check_mode=False, playbook="module.yml", var="egress", **options):
-        self.runs += 1
-        result_file = self.path("result-%d.json" % self.runs)
-        variables = self.path("vars-%d.json" % self.runs)
-        options.setdefault("lock_path", self.path("egress.lock"))
-        with open(variables, "w") as handle:
-            json.dump({var: options, "result_file": result_file, "ansible_python_interpreter": PYTHON}, handle)
-        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook), "-e", "@" + variables]
-        if check_mode:
-            argv += ["--check", "--diff"]
-        proc = self.sandbox.run(*argv, check=False)
-        if not os.path.exists(result_file):
-            raise RuntimeError("ansible-playbook wrote no result: %s %s" % (proc.stdout[-2000:], proc.stderr[-2000:]))
-        with open(result_file) as handle:
-            return json.load(handle)
-
-    def entries(self, check_mode=False, **options):
-        options.setdefault("destinations", [LEGACY, LEGACY2])
-        options.setdefault("backup_dir", self.path("backups"))
-        return self.run(check_mode, "entries.yml", "entries", **options)
 
 
 def baseline(lab):
@@ -140,9 +77,7 @@ def bad_inputs(lab):
     for extra, words in cases:
         options = dict(destinations=DESTINATIONS)
         options.update(extra)
-        r = lab.run(**options)
-        msg = r.get("msg", "")
-        check(r.get("failed") and all(w in msg for w in words), "%s fails naming %s: %s" % (extra, words, msg))
+        check_refused(lab.run(**options), extra, words)
     check(lab.firewall() == before, "bad input changed nothing")
 
 
@@ -181,14 +116,7 @@ def allow_and_revoke(lab):
     r = lab.run(state="absent")
     check(not r.get("failed") and not r.get("changed"), "second state=absent changed=false")
 
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(lab.run(destinations=DESTINATIONS))) for unused in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    check(all(not r.get("failed") for r in results) and sum(bool(r.get("changed")) for r in results) == 1,
-          "two concurrent runs: both succeed, exactly one changes (%s)" % [r.get("msg", r.get("changed")) for r in results])
+    check_two_concurrent_runs(lambda: lab.run(destinations=DESTINATIONS))
     check(len(lab.owned_tuples()) == 3, "two concurrent runs: no duplicates")
 
 
@@ -217,38 +145,13 @@ def legacy_cleanup(lab):
         check(handle.read() == before[0][0], "backup holds user.rules as it was")
     r = lab.entries(remove=True)
     check(not r.get("failed") and not r.get("changed"), "second cleanup changed=false")
-    rollback = dict(backup=backup, backend="ufw")
-    after_cleanup = lab.sandbox.tuples()
-    r = lab.run(True, ROLLBACK, "rollback", **rollback)
-    check(not r.get("failed") and lab.sandbox.tuples() == after_cleanup, "check-mode rollback changes nothing: %s" % r.get("msg", ""))
-    r = lab.run(False, ROLLBACK, "rollback", **rollback)
+    r = check_rollback(functools.partial(lab.rollback, backup=backup, backend="ufw"), lab.sandbox.tuples)
     check(not r.get("failed") and lab.sandbox.tuples() == tuples0 and lab.reachable(LEGACY),
           "legacy_cleanup's rollback (user.rules back, ufw reload) brings the legacy rules back: %s" % r.get("msg", ""))
 
 
 def main():
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *unused: sys.exit(1))
-    started = time.time()
-    machine0 = machine_fingerprint()
-    cleanup()
-    directory = tempfile.mkdtemp(prefix="zbu-lab-")
-    try:
-        lab = Lab(directory)
-        lab.setup()
-        baseline(lab)
-        bad_inputs(lab)
-        allow_and_revoke(lab)
-        legacy_cleanup(lab)
-    finally:
-        cleanup()
-        shutil.rmtree(directory, ignore_errors=True)
-    check(machine_fingerprint() == machine0, "the machine's /etc/ufw, /lib/ufw, /etc/default/ufw and /run/ufw.lock are untouched")
-    print("egress_ufw lab: %d checks failed, %.0f s" % (len(failures), time.time() - started))
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    return Lab.main("egress_ufw", (baseline, bad_inputs, allow_and_revoke, legacy_cleanup), UNTOUCHED)
 
 
 if __name__ == "__main__":
