@@ -16,9 +16,10 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _write(path, data):
+def _write(path, data, mode=0o644):
     with open(path, "wb") as handle:
         handle.write(data)
+    os.chmod(path, mode)
 
 
 def _key():
@@ -45,6 +46,7 @@ class LabCA:
             .not_valid_before(_now() - _DAY).not_valid_after(_now() + 30 * _DAY)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False)
             .sign(self.key, hashes.SHA256())
         )
         self.ca_path = os.path.join(directory, "lab-ca.pem")
@@ -71,11 +73,13 @@ class LabCA:
             .serial_number(x509.random_serial_number())
             .not_valid_before(not_before).not_valid_after(not_after)
             .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
             .sign(self.key, hashes.SHA256())
         )
         cert_path = os.path.join(self.directory, basename + ".crt")
         key_path = os.path.join(self.directory, basename + ".key")
         _write(cert_path, cert.public_bytes(serialization.Encoding.PEM))
-        _write(key_path, _pem_key(key))
+        _write(key_path, _pem_key(key), 0o600)
         return cert_path, key_path

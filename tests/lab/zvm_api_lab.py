@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 
+from lab_ca import LabCA
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SWITCH, CONTROLLER, ZVM = 'zba-zapi-sw', 'zba-zapi-ctl', 'zba-zapi-zvm'
 PROXY, BILLING = 'zba-zapi-proxy', 'zba-zapi-bill'
@@ -97,12 +99,12 @@ def up(state):
     ruleset = ('table inet %s {\n chain input {\n  type filter hook input priority 0;\n  tcp dport %d drop\n }\n}\n'
                % (LAB_TABLE, PORTS['filtered']))
     in_ns(ZVM, 'nft', '-f', '-', input_text=ruleset)
-    certs = os.path.join(state, 'certs')
-    run(sys.executable, os.path.join(HERE, 'zvm_lab_certs.py'), certs,
-        'zvm:%s' % HOSTS[ZVM], 'billing:%s' % HOSTS[BILLING])
+    ca = LabCA(os.path.join(state, 'certs'))
+    zvm_cert, zvm_key = ca.issue('zvm', ['zvm.zba.lab', HOSTS[ZVM]])
+    billing_cert, billing_key = ca.issue('billing', ['billing.zba.lab', HOSTS[BILLING]])
     lab = {
         'zvm_ip': HOSTS[ZVM], 'billing_ip': HOSTS[BILLING], 'proxy_ip': HOSTS[PROXY], 'ports': PORTS,
-        'ca_path': os.path.join(certs, 'ca.pem'),
+        'ca_path': ca.ca_path,
         'username': 'zba-operator',
         'password': 'Zba-Pw-%s' % secrets.token_hex(8),
         'client_id': 'zba-automation',
@@ -114,10 +116,10 @@ def up(state):
         'state_dir': os.path.abspath(state),
     }
     spawn(BILLING, [sys.executable, os.path.join(HERE, 'zvm_billing_endpoint.py'), '--address', HOSTS[BILLING],
-                    '--port', str(PORTS['billing']), '--cert', os.path.join(certs, 'billing.pem'),
-                    '--key', os.path.join(certs, 'billing.key')], os.path.join(state, 'billing.log'))
+                    '--port', str(PORTS['billing']), '--cert', billing_cert, '--key', billing_key],
+          os.path.join(state, 'billing.log'))
     spawn(ZVM, [sys.executable, os.path.join(HERE, 'zvm_api_server.py'), '--address', HOSTS[ZVM],
-                '--cert', os.path.join(certs, 'zvm.pem'), '--key', os.path.join(certs, 'zvm.key'),
+                '--cert', zvm_cert, '--key', zvm_key,
                 '--listener', 'session:%d:pascal:legacy' % PORTS['session'],
                 '--listener', 'keycloak:%d:camel:modern' % PORTS['keycloak'],
                 '--listener', 'session:%d:pascal:legacy' % PORTS['session_alt'],
