@@ -53,4 +53,4 @@ echo "== Summary (ansible-playbook exit status $status: 2 means some host failed
 "$python" "$lab/demo_summary.py" "$reports/rollout-$run_id.json"
 echo
 echo "Reports: $reports/rollout-$run_id.{json,md,html,junit.xml}"
-echo "Demo took $(($(date +%s) - start)) s. Remove the lab with: $lab/demo_clean.sh"
+echo "Demo took $(($(date +%s) - start)) s. Remove the lab with: make demo-clean"
