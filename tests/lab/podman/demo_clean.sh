@@ -8,7 +8,7 @@ for pid_file in /var/lib/zerto-billing-lab/zvm_api/relay-*.pid; do
     [ -f "$pid_file" ] || continue
     pid=$(cat "$pid_file")
     # A pid file can outlive its relay (a killed session): only stop what is still a relay.
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q zvm_api_relay.py; then
+    if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q zvm_api_relay.py; then
         kill "$pid" 2>/dev/null || true
     fi
     rm -f "$pid_file"
