@@ -247,10 +247,29 @@ def remove_dead_containers():
         print(f"removed {len(dead)} lab containers whose processes were gone: {', '.join(listed[c] for c in dead)}")
 
 
+def release_orphan_leases():
+    """Delete CNI address leases held by containers podman no longer has (else `--ip` is refused)."""
+    leases = f"/var/lib/cni/networks/{PLAN['lab_network']}"
+    if not os.path.isdir(leases):
+        return
+    known = set(podman("ps", "-a", "--no-trunc", "--format", "{{.ID}}").split())
+    for name in os.listdir(leases):
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            continue
+        with open(os.path.join(leases, name), encoding="ascii", errors="replace") as handle:
+            holder = handle.readline().strip()
+        if holder not in known:
+            os.remove(os.path.join(leases, name))
+            print(f"released {name}: its lease was held by {holder[:12] or 'nobody'}, a container that no longer exists")
+
+
 def ensure_infra():
     """Image, network and billing host: what every user of the lab shares. True if billing was (re)made."""
     build_image()
     remove_dead_containers()
+    release_orphan_leases()
     ensure_network()
     return ensure_billing()
 
