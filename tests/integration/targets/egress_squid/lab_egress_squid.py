@@ -63,6 +63,7 @@ LEGACY_FILE = """# billing servers, added by hand in 2019
 .keep2.example.org
 """
 
+
 def teardown():
     for ns in NAMESPACES:
         netns.delete(ns)
