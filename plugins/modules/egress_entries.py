@@ -65,10 +65,30 @@ attributes:
     support: full
 options:
   destinations:
-    description: IPv4/IPv6 addresses and CIDRs that count as legacy (resolve names first).
+    description: IPv4/IPv6 addresses and CIDRs that count as legacy (names go in O(resolve)).
     type: list
     elements: str
     default: []
+  resolve:
+    description:
+      - Host names (or V(https://host) URLs without a path) resolved on the managed host, with its own
+        resolver (all A and AAAA records), when the module runs; their addresses count as legacy too.
+      - A name that does not resolve is not an error, since a retired name often no longer does. It is
+        listed in RV(unresolved) with a warning, and only O(destinations) are then searched for it.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.1.0
+  protect:
+    description:
+      - Addresses and CIDRs that must stay reachable, typically what the new endpoint resolves to.
+      - If a legacy destination (given or resolved) overlaps one of them, the module fails before it
+        reads or changes anything, since removing that entry would cut the protected endpoint too (a
+        CDN serving both names, say).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.1.0
   hostnames:
     description:
       - Names whose pins in O(hosts_path) count as legacy entries.
@@ -115,6 +135,14 @@ EXAMPLES = r"""
     hostnames: [autologs.zerto.com]
     remove: true
     backup_dir: /var/backups/zerto_msp_billing
+
+- name: Remove what the legacy name resolves to on the host, never what the new one uses
+  zerto_msp.billing.egress_entries:
+    resolve: ["{{ zerto_billing_legacy_url }}"]
+    destinations: "{{ zerto_billing_legacy_cidrs }}"
+    hostnames: ["{{ zerto_billing_legacy_url | urlsplit('hostname') }}"]
+    protect: "{{ new_endpoint_addresses }}"
+    remove: true
 """
 
 RETURN = r"""
@@ -204,6 +232,23 @@ backends:
   type: list
   elements: str
   sample: [nftables, iptables/legacy]
+destinations:
+  description: The legacy destinations searched for, O(destinations) and the addresses of O(resolve) together.
+  returned: always
+  type: list
+  elements: str
+  sample: [198.51.100.90, 198.51.100.91]
+resolved:
+  description: What each name of O(resolve) resolved to on the host.
+  returned: always
+  type: dict
+  sample: {legacy-billing.example.com: [198.51.100.90, 198.51.100.91]}
+unresolved:
+  description: Names of O(resolve) that resolved to nothing on the host.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 backup:
   description: Folder holding the prior state, or null when nothing was removed (or in check mode).
   returned: always
@@ -229,6 +274,18 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options i
     common_argument_spec,
 )
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.destinations import (
+    DestinationError,
+    network_text,
+    parse_destinations,
+)
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.resolving import (
+    ResolveError,
+    addresses_of,
+    checked_names,
+    overlapping,
+    with_resolved,
+)
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.ufw_detect import ufw_active
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld_detect import firewalld_running
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.firewalld_entries import without_direct_rule_copies
@@ -335,10 +392,51 @@ def run(module, runner, networks, port):
     return searched, found, result
 
 
+def resolved_names(module):
+    """({name: addresses}, [unresolved names]) for the resolve option; a malformed entry fails."""
+    try:
+        names = checked_names(module.params["resolve"])
+    except ResolveError as exc:
+        module.fail_json(msg="resolve: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)
+    resolved, unresolved = {}, []
+    for name in names:
+        try:
+            resolved[name] = addresses_of(name)
+        except ResolveError as exc:
+            unresolved.append(name)
+            module.warn("resolve: %s %s, so entries for its old addresses are found only if destinations "
+                        "lists them" % (name, exc.reason))
+    return resolved, unresolved
+
+
+def refuse_protected(module, networks, resolved):
+    """Fail before anything is read if a legacy destination is also a protected one."""
+    try:
+        protected = parse_destinations(module.params["protect"])
+    except DestinationError as exc:
+        module.fail_json(msg="protect: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)
+    clashes = overlapping(networks, protected)
+    if clashes:
+        sources = dict((address, name) for name in resolved for address in resolved[name])
+        legacy = [described(network, sources) for network, unused in clashes]
+        kept = sorted(set(network_text(other) for unused, other in clashes))
+        module.fail_json(msg="protect: legacy destinations %s are also protected (%s): removing their entries "
+                             "would cut the protected endpoint too. Nothing was changed. List the legacy "
+                             "destinations in destinations and resolve only a name that does not share them."
+                             % (", ".join(legacy), ", ".join(kept)))
+
+
+def described(network, sources):
+    text = network_text(network)
+    return "%s (from %s)" % (text, sources[text]) if text in sources else text
+
+
 def main():
     argument_spec = common_argument_spec()
     argument_spec.pop("filter_forward")
     argument_spec.update(
+        resolve=dict(type="list", elements="str", default=[]),
+        protect=dict(type="list", elements="str", default=[]),
         hostnames=dict(type="list", elements="str", default=[]),
         hosts_path=dict(type="path", default="/etc/hosts"),
         remove=dict(type="bool", default=False),
@@ -348,8 +446,12 @@ def main():
     port = checked_port(module)
     checked_lock_timeout(module)
     networks = checked_destinations(module)
-    if not networks and not module.params["hostnames"]:
-        module.fail_json(msg="destinations: give at least one address/CIDR (or hostnames) to look for")
+    if not networks and not module.params["hostnames"] and not module.params["resolve"]:
+        module.fail_json(msg="destinations: give at least one address/CIDR (or names in resolve or hostnames) "
+                             "to look for")
+    resolved, unresolved = resolved_names(module)
+    networks = with_resolved(networks, resolved)
+    refuse_protected(module, networks, resolved)
     runner = ModuleRunner(module)
     try:
         with exclusive_lock(module.params["lock_path"], module.params["lock_timeout"]):
@@ -363,6 +465,9 @@ def main():
         manual_review=["%s: %s (%s)" % (e.backend, e.text.strip(), e.reason) for e in found if e.action == "manual_review"]
         + result.get("manual_review", []),
         backends=[title for title, backend, state, entries in searched],
+        destinations=[network_text(n) for n in networks],
+        resolved=resolved,
+        unresolved=unresolved,
     )
     module.exit_json(**result)
 

@@ -229,7 +229,7 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.options i
     common_argument_spec,
 )
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.registry import build, resolve
-from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.resolving import ResolveError, resolve_all
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.resolving import ResolveError, resolve_all, with_resolved
 
 
 def script_text(script):
@@ -284,11 +284,6 @@ def resolved_names(module):
         module.fail_json(msg="resolve: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)
 
 
-def merged(networks, resolved):
-    addresses = [address for name in resolved for address in resolved[name]]
-    return collapse(networks + [parse_destination(address) for address in addresses]) if addresses else networks
-
-
 def main():
     argument_spec = common_argument_spec()
     argument_spec.update(
@@ -306,7 +301,7 @@ def main():
         module.fail_json(msg="hostnames: only backend=squid takes host names; give them in resolve "
                              "for a host firewall")
     resolved = resolved_names(module) if params["state"] == "present" else {}
-    networks = merged(networks, resolved)
+    networks = with_resolved(networks, resolved)
     if params["state"] == "present" and not networks and not hostnames:
         module.fail_json(msg="destinations: at least one IP address or CIDR (or a name in resolve, or, "
                              "with backend=squid, hostnames) is required with state=present")

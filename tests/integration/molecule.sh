@@ -64,9 +64,8 @@ echo "molecule: $(( ${#scenarios[@]} - ${#failed[@]} )) passed, ${#failed[@]} fa
 if [ "${#failed[@]}" -gt 0 ]; then
     # Only the end of a long run may be read: repeat each failure's first error here.
     for name in "${failed[@]}"; do
-        first=$(grep -m 1 -E '^fatal:|^failed:|FAILED!' "$logs/$name.log" 2>/dev/null || true)
-        echo "first error of $name: ${first:0:300}" >&2
-        grep -o -E '"(msg|stderr)": "([^"\\]|\\.){1,400}' <<<"$first" | sed 's/^/    /' >&2 || true
+        echo "first error of $name:" >&2
+        grep -m 1 -A 6 -E '^fatal:|^failed:' "$logs/$name.log" 2>/dev/null | cut -c 1-400 | sed 's/^/    /' >&2 || true
     done
     echo "failed: ${failed[*]}" >&2
     exit 1

@@ -27,7 +27,7 @@ def parse_destination(entry):
         raise DestinationError(entry, "must be a string holding an IP address or CIDR")
     text = entry.strip()
     if not _ADDRESS_CHARS.match(text):
-        raise DestinationError(entry, "is not an IP address or CIDR (hostnames are resolved by the role, not here)")
+        raise DestinationError(entry, "is not an IP address or CIDR")
     try:
         network = ipaddress.ip_network(text, strict=False)
     except ValueError as exc:

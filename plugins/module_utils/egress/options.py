@@ -71,7 +71,8 @@ def checked_destinations(module):
     try:
         return parse_destinations(module.params["destinations"])
     except DestinationError as exc:
-        module.fail_json(msg="destinations: entry %r %s" % (exc.entry, exc.reason), entry=exc.entry)
+        hint = " (give host names in resolve)" if exc.reason == "is not an IP address or CIDR" else ""
+        module.fail_json(msg="destinations: entry %r %s%s" % (exc.entry, exc.reason, hint), entry=exc.entry)
 
 
 def checked_hostnames(module, reject_overlaps=True):

@@ -11,6 +11,7 @@ __metaclass__ = type
 import ipaddress
 import socket
 
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.destinations import collapse, parse_destination
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.entry_error import EntryError
 from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.squid_hostnames import (
     HostnameError,
@@ -65,3 +66,14 @@ def addresses_of(name, getaddrinfo=socket.getaddrinfo):
 def resolve_all(entries, getaddrinfo=socket.getaddrinfo):
     """{name: [address, ...]} for every entry. Raises ResolveError for the first bad or unresolvable one."""
     return dict((name, addresses_of(name, getaddrinfo)) for name in checked_names(entries))
+
+
+def with_resolved(networks, resolved):
+    """networks plus every address of {name: [address, ...]}, collapsed."""
+    addresses = [address for name in resolved for address in resolved[name]]
+    return collapse(networks + [parse_destination(address) for address in addresses]) if addresses else networks
+
+
+def overlapping(networks, others):
+    """[(network, other)] for each pair of the two lists that share an address."""
+    return [(n, o) for n in networks for o in others if n.version == o.version and n.overlaps(o)]

@@ -307,6 +307,41 @@ def resolve_on_host(s):
     shutil.rmtree(etc, ignore_errors=True)
 
 
+def entries_resolve(s):
+    """egress_entries resolves legacy names on the host, and refuses, before any change, a legacy
+    destination that overlaps a protected one. Runs after legacy_cleanup restored the legacy rule."""
+    print("== egress_entries resolve and protect (%s)" % s.key, flush=True)
+    etc = os.path.join("/etc/netns", s.host)
+    os.makedirs(etc, exist_ok=True)
+    with open(os.path.join(etc, "hosts"), "w") as handle:
+        handle.write("127.0.0.1\tlocalhost\n%s\tlegacy.lab.test\n%s\tbilling-new.lab.test\n" % (LEGACY, NEW))
+    full0, files0 = s.full(), s.files()
+    backups0 = sorted(os.listdir(s.path("backups")))
+    r = s.entries(check_mode=True, destinations=[], hostnames=[], resolve=["https://legacy.lab.test"], remove=True)
+    found = [(e["kind"], e["action"]) for e in r.get("entries", [])]
+    check(not r.get("failed") and r.get("resolved") == {"legacy.lab.test": [LEGACY]} and r.get("destinations") == [LEGACY]
+          and ("rule", "remove") in found, "the legacy name resolves on the host and its rule is found: %s %s"
+          % (r.get("resolved"), r.get("msg", "")))
+    r = s.entries(destinations=[], hostnames=[], resolve=["legacy.lab.test"], protect=[LEGACY + "/31"], remove=True)
+    check(r.get("failed") and r.get("msg", "").startswith("protect:") and LEGACY in r.get("msg", ""),
+          "a legacy address inside a protected range is refused, naming protect: %s" % r.get("msg", ""))
+    r = s.entries(destinations=[], hostnames=[], resolve=["legacy.lab.test;reboot"], remove=True)
+    check(r.get("failed") and r.get("msg", "").startswith("resolve:"), "a name with shell metacharacters fails naming resolve: %s"
+          % r.get("msg", ""))
+    r = s.entries(destinations=[], hostnames=[], resolve=["retired.lab.test"], protect=["not-an-address"], remove=True)
+    check(r.get("failed") and r.get("msg", "").startswith("protect:"), "a malformed protect entry fails naming protect: %s"
+          % r.get("msg", ""))
+    check(s.full() == full0 and s.files() == files0 and sorted(os.listdir(s.path("backups"))) == backups0,
+          "refused runs changed nothing and wrote no backup")
+    r = s.entries(destinations=[], hostnames=[], resolve=["retired.lab.test"], remove=True)
+    check(not r.get("failed") and not r.get("changed") and r.get("unresolved") == ["retired.lab.test"],
+          "a legacy name that no longer resolves is reported, not an error: %s %s" % (r.get("unresolved"), r.get("msg", "")))
+    r = s.entries(destinations=[], hostnames=[], resolve=["legacy.lab.test"], protect=[NEW], remove=True)
+    check(not r.get("failed") and r.get("changed") and not s.reachable(LEGACY) and s.reachable(NEW),
+          "with the new endpoint protected, the resolved legacy rule goes and the new endpoint stays: %s" % r.get("msg", ""))
+    shutil.rmtree(etc, ignore_errors=True)
+
+
 def bad_inputs(s):
     print("== bad input (%s)" % s.key, flush=True)
     full0, files0 = s.full(), s.files()
@@ -336,6 +371,7 @@ def run_scenarios(scenarios):
         exercise(s)
     for s in (scenarios[0], scenarios[2]):
         legacy_cleanup(s)
+    entries_resolve(scenarios[0])
 
 
 def wait_for_lab_lock(lock):

@@ -6,8 +6,11 @@ from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.resolving
     ResolveError,
     addresses_of,
     checked_names,
+    overlapping,
     resolve_all,
+    with_resolved,
 )
+from ansible_collections.zerto_msp.billing.plugins.module_utils.egress.destinations import parse_destinations
 
 
 def fake_resolver(table):
@@ -68,3 +71,27 @@ def test_an_ip_address_stands_for_itself():
     resolver = fake_resolver({"198.51.100.70": ["198.51.100.70"], "2001:db8::70": ["2001:db8::70"]})
     assert resolve_all(["https://198.51.100.70/", "2001:db8::70", "https://[2001:db8::70]/"], resolver) == {
         "198.51.100.70": ["198.51.100.70"], "2001:db8::70": ["2001:db8::70"]}
+
+
+def test_with_resolved_adds_every_address_collapsed():
+    networks = parse_destinations(["198.51.100.90"])
+    merged = with_resolved(networks, {"legacy.lab.test": ["198.51.100.91", "2001:db8::91"]})
+    assert [str(n) for n in merged] == ["198.51.100.90/31", "2001:db8::91/128"]
+
+
+def test_with_resolved_without_names_is_the_networks():
+    networks = parse_destinations(["198.51.100.90"])
+    assert with_resolved(networks, {}) == networks
+
+
+def test_overlapping_pairs_only_within_an_ip_version():
+    legacy = parse_destinations(["198.51.100.90", "2001:db8::90"])
+    protected = parse_destinations(["198.51.100.64/26", "2001:db8::/32"])
+    assert [(str(a), str(b)) for a, b in overlapping(legacy, protected)] == [
+        ("198.51.100.90/32", "198.51.100.64/26"),
+        ("2001:db8::90/128", "2001:db8::/32"),
+    ]
+
+
+def test_no_overlap_between_disjoint_ranges():
+    assert overlapping(parse_destinations(["198.51.100.90"]), parse_destinations(["198.51.100.70"])) == []
