@@ -40,7 +40,7 @@ venv: $(BIN)/activate
 collection: venv
 	@mkdir -p $(COLL_ROOT)
 	@rsync -a --delete --exclude .venv --exclude build --exclude .git --exclude tests/output \
-	    --exclude .cache --exclude .ansible --exclude reports --exclude importer_result.json --exclude '__pycache__' ./ $(COLL_ROOT)/
+	    --exclude .cache --exclude .ansible --exclude .pytest_cache --exclude reports --exclude importer_result.json --exclude '__pycache__' ./ $(COLL_ROOT)/
 	@# ansible-test lists files with git: give the copy its own throw-away index.
 	@cd $(COLL_ROOT) && { [ -d .git ] || git init -q; } && git add -A
 
@@ -63,9 +63,12 @@ build: collection
 	@rm -f build/zerto_msp-billing-*.tar.gz
 	cd $(COLL_ROOT) && $(CURDIR)/$(BIN)/ansible-galaxy collection build --force --output-path $(CURDIR)/build
 
+# galaxy-importer's ansible-lint installs the artifact under ~/.ansible, where a later ansible-lint
+# would take that stale copy for this collection: it is removed again.
 importer: build
-	PATH=$(CURDIR)/$(BIN):$$PATH GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy-importer.cfg \
-	    $(BIN)/python -m galaxy_importer.main build/zerto_msp-billing-*.tar.gz
+	status=0; PATH=$(CURDIR)/$(BIN):$$PATH GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy-importer.cfg \
+	    $(BIN)/python -m galaxy_importer.main build/zerto_msp-billing-*.tar.gz || status=$$?; \
+	    rm -rf $(HOME)/.ansible/collections/ansible_collections/zerto_msp; exit $$status
 
 integration: bootstrap collection
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/integration/run.sh
