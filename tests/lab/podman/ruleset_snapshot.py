@@ -3,11 +3,14 @@
   python3 ruleset_snapshot.py save NAME VARIANT
   python3 ruleset_snapshot.py compare NAME VARIANT [--foreign-only]
 
-VARIANT is nftables, iptables-nft or iptables-legacy. A snapshot holds the live ruleset (nft JSON,
-or iptables-save / ip6tables-save of the variant, without counters) and the persisted
-configuration files. `compare` exits 1 and prints the differences when the host no longer matches;
-with --foreign-only, entries zerto_msp.billing owns are left out on both sides, so the check is
-"every rule the collection does not own is as it was".
+VARIANT is the host's lab_variant: nftables, iptables-nft or iptables-legacy (the live ruleset, nft
+JSON or iptables-save / ip6tables-save of the variant without counters, and the persisted
+configuration files); ufw (its rule files and status with the live iptables/ip6tables rules);
+firewalld (its permanent configuration files, runtime and permanent policies and ipsets, and the
+live nftables ruleset); squid (every file under /etc/squid). `compare` exits 1 and prints the
+differences when the host no longer matches; with --foreign-only (nftables and iptables variants),
+entries zerto_msp.billing owns are left out on both sides, so the check is "every rule the
+collection does not own is as it was".
 """
 
 import difflib
@@ -25,6 +28,7 @@ FILES = {
     "iptables-nft": ["/etc/iptables/rules.v4", "/etc/iptables/rules.v6"],
     "iptables-legacy": ["/etc/iptables/rules.v4", "/etc/iptables/rules.v6"],
 }
+FIREWALLD_DIRS = ("/etc/firewalld/zones", "/etc/firewalld/policies", "/etc/firewalld/ipsets")
 
 
 def run(argv):
@@ -60,13 +64,47 @@ def read_file(path):
         return handle.read().splitlines()
 
 
-def take(variant):
+def files_under(*tops):
+    found = {}
+    for top in tops:
+        for directory, _dirs, names in os.walk(top):
+            for name in sorted(names):
+                path = os.path.join(directory, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    found[path] = handle.read().splitlines()
+    return found
+
+
+def take_ruleset(variant):
     if variant == "nftables":
         live = {"nft": nft_objects()}
     else:
         backend = variant.split("-", 1)[1]
         live = {tool: iptables_text(f"{tool}-{backend}-save") for tool in ("iptables", "ip6tables")}
     return {"live": live, "files": {path: read_file(path) for path in FILES[variant]}}
+
+
+def take_ufw(_variant):
+    live = {tool: iptables_text(tool) for tool in ("iptables-save", "ip6tables-save")}
+    live["ufw status verbose"] = run(["ufw", "status", "verbose"]).splitlines()
+    return {"live": live, "files": files_under("/etc/ufw")}
+
+
+def take_firewalld(_variant):
+    live = {"nft list ruleset": run(["nft", "list", "ruleset"]).splitlines()}
+    for view in ([], ["--permanent"]):
+        prefix = ["firewall-cmd"] + view
+        live[" ".join(prefix + ["--list-all-policies"])] = run(prefix + ["--list-all-policies"]).splitlines()
+        for name in run(prefix + ["--get-ipsets"]).split():
+            live[" ".join(prefix + ["--info-ipset=" + name])] = run(prefix + ["--info-ipset=" + name]).splitlines()
+    return {"live": live, "files": files_under(*FIREWALLD_DIRS)}
+
+
+def take_squid(_variant):
+    return {"live": {}, "files": files_under("/etc/squid")}
+
+
+TAKE = dict({variant: take_ruleset for variant in FILES}, ufw=take_ufw, firewalld=take_firewalld, squid=take_squid)
 
 
 def owned_nft(obj):
@@ -102,11 +140,11 @@ def as_lines(snapshot):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in ("save", "compare") or sys.argv[3] not in FILES:
+    if len(sys.argv) < 4 or sys.argv[1] not in ("save", "compare") or sys.argv[3] not in TAKE:
         sys.exit(__doc__)
     action, name, variant = sys.argv[1:4]
     path = os.path.join(SNAPSHOT_DIR, name + ".json")
-    now = take(variant)
+    now = TAKE[variant](variant)
     if action == "save":
         os.makedirs(SNAPSHOT_DIR, exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
